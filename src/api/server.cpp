@@ -1,0 +1,283 @@
+#include "api/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <unordered_map>
+
+#include "api/envelope.h"
+#include "core/uuid.h"
+
+namespace goatherd::api {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+bool IsValidRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::int64_t RealNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+class Session;
+
+struct HttpServer::Impl {
+  Impl(App& app, ServerOptions opt)
+      : app(app), options(std::move(opt)), workers(options.worker_threads < 1 ? 1 : options.worker_threads) {}
+
+  App& app;
+  ServerOptions options;
+  net::io_context ioc{1};
+  tcp::acceptor acceptor{ioc};
+  net::signal_set signals{ioc, SIGINT, SIGTERM};
+  net::steady_timer drain_timer{ioc};
+  net::thread_pool workers;
+  std::atomic<bool> stopping{false};
+  std::mutex sessions_mu;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+
+  void Accept();
+  void BeginStop();
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, HttpServer::Impl& server)
+      : stream_(std::move(socket)), server_(server) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+  ~Session() {
+    std::lock_guard lock(server_.sessions_mu);
+    server_.sessions.erase(this);
+  }
+
+  void Start() {
+    {
+      std::lock_guard lock(server_.sessions_mu);
+      server_.sessions.emplace(this, weak_from_this());
+    }
+    Read();
+  }
+
+  // Called on the I/O thread during shutdown: an idle connection is closed now, a busy one after
+  // its response.
+  void CloseIfIdle() {
+    if (!busy_) Close();
+  }
+
+ private:
+  void Read() {
+    if (server_.stopping) return Close();
+    busy_ = false;
+    parser_.emplace();
+    parser_->body_limit(server_.options.max_body_bytes);
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
+    stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_seconds));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->OnRead(ec);
+                     });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+        ec == net::error::eof || ec == net::error::bad_descriptor) {
+      return Close();
+    }
+    if (ec == http::error::body_limit) {
+      return Reply(ErrorResponse({413, "payload_too_large", "Request body exceeds 1 MiB"}),
+                   NewRequestId(), false);
+    }
+    if (ec == http::error::header_limit) {
+      return Reply(ErrorResponse({431, "invalid_query", "Request headers exceed 16 KiB"}),
+                   NewRequestId(), false);
+    }
+    if (ec) {
+      return Reply(ErrorResponse({400, "invalid_query", "Malformed HTTP request: " + ec.message()}),
+                   NewRequestId(), false);
+    }
+    busy_ = true;
+    auto& msg = parser_->get();
+    Request req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    auto q = req.target.find('?');
+    req.path = req.target.substr(0, q);
+    if (q != std::string::npos) req.raw_query = req.target.substr(q + 1);
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req.headers.emplace(std::move(name), std::string(field.value()));
+    }
+    const std::string* incoming_id = req.Header("x-request-id");
+    req.request_id = incoming_id && IsValidRequestId(*incoming_id) ? *incoming_id : NewRequestId();
+    req.body = std::move(msg.body());
+    req.peer = peer_;
+    bool keep_alive = msg.keep_alive();
+    if (req.path.empty() || req.path[0] != '/') {
+      return Reply(ErrorResponse({400, "invalid_query",
+                                  "Malformed HTTP request: the target must be a path"}),
+                   req.request_id, false);
+    }
+    net::post(server_.workers, [self = shared_from_this(), req = std::move(req), keep_alive]() {
+      auto started = std::chrono::steady_clock::now();
+      Response resp = self->server_.app.Handle(req);
+      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+      spdlog::info("{} {} {} {}us id={}", req.method, req.path, resp.status, micros,
+                   req.request_id);
+      net::post(self->stream_.get_executor(),
+                [self, resp = std::move(resp), id = req.request_id, keep_alive]() mutable {
+                  self->Reply(std::move(resp), id, keep_alive);
+                });
+    });
+  }
+
+  void Reply(Response resp, const std::string& request_id, bool keep_alive) {
+    busy_ = true;
+    auto res = std::make_shared<http::response<http::string_body>>();
+    res->version(11);
+    res->result(static_cast<unsigned>(resp.status));
+    res->set(http::field::server, "goatherd");
+    res->set(http::field::content_type, resp.content_type);
+    res->set("X-Request-Id", request_id);
+    for (auto& [name, value] : resp.headers) res->set(name, value);
+    res->body() = std::move(resp.body);
+    res->keep_alive(keep_alive && !resp.close_connection && !server_.stopping);
+    res->prepare_payload();
+    stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_seconds));
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+                        if (ec || !res->keep_alive()) return self->Close();
+                        self->Read();
+                      });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  static std::string NewRequestId() { return NewUuidV7(RealNowMs()); }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  HttpServer::Impl& server_;
+  std::string peer_;
+  bool busy_ = false;
+};
+
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (!stopping && ec != net::error::operation_aborted) {
+        spdlog::warn("accept failed: {}", ec.message());
+        Accept();
+      }
+      return;
+    }
+    std::make_shared<Session>(std::move(socket), *this)->Start();
+    Accept();
+  });
+}
+
+void HttpServer::Impl::BeginStop() {
+  if (stopping.exchange(true)) return;
+  spdlog::info("shutting down: finishing in-flight requests");
+  beast::error_code ignored;
+  acceptor.close(ignored);
+  signals.cancel(ignored);
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(sessions_mu);
+    for (auto& [ptr, weak] : sessions) {
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+  }
+  for (auto& s : live) s->CloseIfIdle();
+  drain_timer.expires_after(std::chrono::seconds(options.drain_timeout_seconds));
+  drain_timer.async_wait([this](beast::error_code ec) {
+    if (!ec) {
+      spdlog::warn("drain timeout: closing remaining connections");
+      ioc.stop();
+    }
+  });
+}
+
+HttpServer::HttpServer(App& app, ServerOptions options)
+    : impl_(std::make_unique<Impl>(app, std::move(options))) {}
+
+HttpServer::~HttpServer() {
+  impl_->workers.join();
+}
+
+Result<std::uint16_t> HttpServer::Listen() {
+  beast::error_code ec;
+  auto address = net::ip::make_address(impl_->options.host, ec);
+  if (ec) return Error(400, "invalid_params", "invalid listen address '" + impl_->options.host + "'");
+  tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acc = impl_->acceptor;
+  acc.open(endpoint.protocol(), ec);
+  if (!ec) acc.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(endpoint, ec);
+  if (!ec) acc.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Error(500, "internal_error",
+                 "cannot listen on " + impl_->options.host + ":" +
+                     std::to_string(impl_->options.port) + ": " + ec.message());
+  }
+  return acc.local_endpoint().port();
+}
+
+void HttpServer::Run() {
+  auto& impl = *impl_;
+  impl.signals.async_wait([&impl](beast::error_code ec, int) {
+    if (!ec) impl.BeginStop();
+  });
+  impl.Accept();
+  impl.ioc.run();
+  // Requests still on workers after a drain timeout finish before we return; their replies have
+  // nowhere to go.
+  impl.workers.join();
+  spdlog::info("stopped");
+}
+
+void HttpServer::Stop() {
+  net::post(impl_->ioc, [this] { impl_->BeginStop(); });
+}
+
+}  // namespace goatherd::api

@@ -1,0 +1,126 @@
+// The domain types of goatherd: plain structs, shared by every layer. Timestamps are unix
+// seconds (UTC); ids are lowercase UUID text. JSON-valued fields (`metadata`, `settings`) hold
+// the serialized JSON text, validated before it gets here. Thread-safety: plain values.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace goatherd {
+
+using Timestamp = std::int64_t;  // unix seconds
+
+struct Organization {
+  std::string id;
+  std::string name;
+  std::string timezone = "UTC";
+  std::string plan = "ultra";
+  std::string settings = "{}";  // JSON object: scrape intervals, video_tracking_days, ...
+  bool banned = false;
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+};
+
+// One (plan, limit key) row; `value` nullopt = unlimited.
+struct PlanLimit {
+  std::string plan;
+  std::string key;
+  std::optional<std::int64_t> value;
+};
+
+enum Scope : unsigned { kScopeRead = 1, kScopeWrite = 2, kScopeAdmin = 4 };
+
+struct ApiKey {
+  std::string id;
+  std::string org_id;
+  std::string name;
+  std::string prefix;      // the first characters of the secret, for display
+  std::string hash;        // SHA-256 of the whole secret, raw bytes
+  unsigned scopes = kScopeRead | kScopeWrite;
+  std::optional<Timestamp> expires_at;
+  std::optional<Timestamp> revoked_at;
+  std::optional<Timestamp> last_used_at;
+  Timestamp created_at = 0;
+};
+
+struct Project {
+  std::string id;
+  std::string org_id;
+  std::string name;
+  std::optional<std::string> description;  // written as `readme`
+  std::string metadata = "{}";
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+  std::optional<Timestamp> deleted_at;
+};
+
+struct Creator {
+  std::string id;
+  std::string org_id;
+  std::string project_id;
+  std::string tiktok_handle;
+  std::optional<std::string> display_name;           // TikTok's name
+  std::optional<std::string> display_name_override;  // the team's, wins when set
+  std::optional<std::string> avatar_url;
+  std::optional<std::string> description;
+  std::string metadata = "{}";
+  std::string tracking_mode = "auto";  // auto | selective
+  std::optional<std::string> tracking_start_date;
+  std::int64_t follower_count = 0;
+  std::int64_t following_count = 0;
+  std::int64_t like_count = 0;
+  std::int64_t video_count = 0;
+  std::string status = "active";  // active | disabled | removed
+  std::optional<std::string> disabled_reason;
+  std::optional<Timestamp> last_scraped_at;
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+};
+
+// The five counts of a video, in the fixed order views, likes, comments, shares, saves.
+enum VideoMetric { kViews = 0, kLikes, kComments, kShares, kSaves, kVideoMetricCount };
+using VideoCounts = std::array<std::int64_t, kVideoMetricCount>;
+
+struct Video {
+  std::string id;
+  std::string org_id;
+  std::string project_id;
+  std::optional<std::string> creator_id;
+  std::string tiktok_video_id;
+  bool is_photo = false;
+  std::optional<std::string> author_handle;  // for the URL of direct adds
+  std::optional<std::string> title;
+  std::optional<std::string> description;
+  std::string metadata = "{}";
+  std::optional<std::string> cover_url;
+  VideoCounts counts{};
+  std::string tracking_status = "auto_tracked";
+  bool tracking_disabled = false;
+  std::optional<std::string> tracking_stopped_reason;
+  std::optional<Timestamp> posted_at;
+  std::optional<Timestamp> last_scraped_at;
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+};
+
+enum class SnapshotReason { kNone = 0, kVideoAdded = 1, kTrackingResumed = 2 };
+
+struct VideoSnapshot {
+  Timestamp snapshot_at = 0;
+  VideoCounts counts{};
+  SnapshotReason reason = SnapshotReason::kNone;
+};
+
+struct CreatorSnapshot {
+  std::string creator_id;
+  Timestamp snapshot_at = 0;
+  std::int64_t follower_count = 0;
+  std::int64_t following_count = 0;
+  std::int64_t like_count = 0;
+  std::int64_t video_count = 0;
+};
+
+}  // namespace goatherd

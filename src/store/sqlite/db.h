@@ -1,0 +1,135 @@
+// Thin RAII wrappers over the SQLite C API: one connection (`Db`) with a cache of prepared
+// statements, a statement (`Stmt`) with typed bind/column helpers, and a pool of connections.
+// SQLite errors become `SqliteError` exceptions here; SqliteStore turns them into Error values
+// at its public boundary, so no exception leaves src/store/.
+// Thread-safety: a Db and its statements belong to one thread at a time (the pool hands them
+// out); the pool itself is thread-safe.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace goatherd::sqlite {
+
+class SqliteError : public std::runtime_error {
+ public:
+  SqliteError(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
+
+class Stmt {
+ public:
+  explicit Stmt(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt() { sqlite3_reset(stmt_); sqlite3_clear_bindings(stmt_); }
+
+  Stmt& Bind(int i, std::int64_t v);
+  Stmt& Bind(int i, int v) { return Bind(i, static_cast<std::int64_t>(v)); }
+  Stmt& Bind(int i, bool v) { return Bind(i, static_cast<std::int64_t>(v)); }
+  Stmt& Bind(int i, std::string_view v);
+  Stmt& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
+  Stmt& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
+  Stmt& BindBlob(int i, std::string_view v);
+  Stmt& BindNull(int i);
+  template <class T>
+  Stmt& Bind(int i, const std::optional<T>& v) {
+    return v ? Bind(i, *v) : BindNull(i);
+  }
+
+  // Steps once; true when a row is available.
+  bool Step();
+  // Runs a statement that returns no rows.
+  void Exec() {
+    while (Step()) {
+    }
+  }
+
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::string Text(int col) const;
+  std::optional<std::string> OptText(int col) const;
+  std::optional<std::int64_t> OptInt(int col) const;
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+class Db {
+ public:
+  explicit Db(const std::string& path);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  // A cached prepared statement; `sql` must be a string literal (the cache keys on its address).
+  Stmt Prepare(const char* sql);
+  void Exec(std::string_view sql);
+  std::int64_t Changes() const { return sqlite3_changes64(db_); }
+  sqlite3* raw() { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<const char*, sqlite3_stmt*> cache_;
+};
+
+// RAII write transaction: BEGIN IMMEDIATE (take the single write lock up front, so a
+// read-then-write never deadlocks on upgrade), rolled back unless committed.
+class WriteTxn {
+ public:
+  explicit WriteTxn(Db& db) : db_(db) { db_.Exec("BEGIN IMMEDIATE"); }
+  ~WriteTxn();
+  void Commit() {
+    db_.Exec("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  Db& db_;
+  bool done_ = false;
+};
+
+class Pool {
+ public:
+  Pool(std::string path, int size);
+  class Lease {
+   public:
+    Lease(Pool& pool, std::unique_ptr<Db> db) : pool_(&pool), db_(std::move(db)) {}
+    Lease(Lease&&) = default;
+    ~Lease() {
+      if (db_) pool_->Return(std::move(db_));
+    }
+    Db& operator*() { return *db_; }
+    Db* operator->() { return db_.get(); }
+
+   private:
+    Pool* pool_;
+    std::unique_ptr<Db> db_;
+  };
+  Lease Acquire();
+  const std::string& path() const { return path_; }
+
+ private:
+  void Return(std::unique_ptr<Db> db);
+  std::string path_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Db>> free_;
+  int open_ = 0;
+  int size_;
+};
+
+}  // namespace goatherd::sqlite

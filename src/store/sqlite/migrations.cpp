@@ -1,0 +1,179 @@
+#include "store/sqlite/migrations.h"
+
+namespace goatherd::sqlite {
+namespace {
+
+// Times are INTEGER unix seconds. Videos carry an integer `seq` beside their UUID so that the
+// largest table, video_snapshots, keys on 8 bytes instead of 36.
+constexpr const char* kInitial = R"sql(
+CREATE TABLE server_secrets (
+  name  TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+);
+
+CREATE TABLE plan_limits (
+  plan      TEXT NOT NULL,
+  limit_key TEXT NOT NULL,
+  value     INTEGER,
+  PRIMARY KEY (plan, limit_key)
+) WITHOUT ROWID;
+
+INSERT INTO plan_limits (plan, limit_key, value) VALUES
+  ('free', 'max_creators_per_org', 5), ('starter', 'max_creators_per_org', 50),
+  ('ultra', 'max_creators_per_org', 300),
+  ('free', 'max_tracked_videos_per_org', 500), ('starter', 'max_tracked_videos_per_org', 10000),
+  ('ultra', 'max_tracked_videos_per_org', 100000),
+  ('free', 'max_projects_per_org', 1), ('starter', 'max_projects_per_org', 3),
+  ('ultra', 'max_projects_per_org', 10),
+  ('free', 'max_members_per_org', 2), ('starter', 'max_members_per_org', 5),
+  ('ultra', 'max_members_per_org', 50),
+  ('free', 'max_campaigns_per_project', 10), ('starter', 'max_campaigns_per_project', 100),
+  ('ultra', 'max_campaigns_per_project', NULL),
+  ('free', 'max_campaign_items_per_campaign', 100),
+  ('starter', 'max_campaign_items_per_campaign', 1000),
+  ('ultra', 'max_campaign_items_per_campaign', NULL),
+  ('free', 'max_api_keys_per_org', 2), ('starter', 'max_api_keys_per_org', 10),
+  ('ultra', 'max_api_keys_per_org', 50),
+  ('free', 'max_api_requests_per_day', 0), ('starter', 'max_api_requests_per_day', 1000),
+  ('ultra', 'max_api_requests_per_day', 50000),
+  ('free', 'max_manual_scrape_triggers_per_day', 1),
+  ('starter', 'max_manual_scrape_triggers_per_day', 10),
+  ('ultra', 'max_manual_scrape_triggers_per_day', 100),
+  ('free', 'max_payout_methods_per_org', 6), ('starter', 'max_payout_methods_per_org', 10),
+  ('ultra', 'max_payout_methods_per_org', NULL),
+  ('free', 'max_payout_structures_per_project', 3),
+  ('starter', 'max_payout_structures_per_project', 20),
+  ('ultra', 'max_payout_structures_per_project', NULL),
+  ('free', 'min_video_stats_hours', 24), ('starter', 'min_video_stats_hours', 6),
+  ('ultra', 'min_video_stats_hours', 1),
+  ('free', 'min_discover_videos_hours', 24), ('starter', 'min_discover_videos_hours', 6),
+  ('ultra', 'min_discover_videos_hours', 1),
+  ('free', 'min_creator_profiles_hours', 24), ('starter', 'min_creator_profiles_hours', 12),
+  ('ultra', 'min_creator_profiles_hours', 6),
+  ('free', 'stats_history_retention_days', 30), ('starter', 'stats_history_retention_days', 365),
+  ('ultra', 'stats_history_retention_days', NULL);
+
+CREATE TABLE organizations (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  timezone   TEXT NOT NULL DEFAULT 'UTC',
+  plan       TEXT NOT NULL,
+  settings   TEXT NOT NULL DEFAULT '{}',
+  banned     INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE api_keys (
+  id           TEXT PRIMARY KEY,
+  org_id       TEXT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  name         TEXT NOT NULL,
+  prefix       TEXT NOT NULL,
+  hash         BLOB NOT NULL UNIQUE,
+  scopes       INTEGER NOT NULL,
+  expires_at   INTEGER,
+  revoked_at   INTEGER,
+  last_used_at INTEGER,
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX api_keys_org ON api_keys (org_id, created_at);
+
+CREATE TABLE projects (
+  id          TEXT PRIMARY KEY,
+  org_id      TEXT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  name        TEXT NOT NULL,
+  description TEXT,
+  metadata    TEXT NOT NULL DEFAULT '{}',
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  deleted_at  INTEGER
+);
+CREATE INDEX projects_org_created ON projects (org_id, created_at DESC, id DESC);
+
+CREATE TABLE creators (
+  id                    TEXT PRIMARY KEY,
+  org_id                TEXT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  project_id            TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+  tiktok_handle         TEXT NOT NULL,
+  display_name          TEXT,
+  display_name_override TEXT,
+  avatar_url            TEXT,
+  description           TEXT,
+  metadata              TEXT NOT NULL DEFAULT '{}',
+  tracking_mode         TEXT NOT NULL DEFAULT 'auto',
+  tracking_start_date   TEXT,
+  follower_count        INTEGER NOT NULL DEFAULT 0,
+  following_count       INTEGER NOT NULL DEFAULT 0,
+  like_count            INTEGER NOT NULL DEFAULT 0,
+  video_count           INTEGER NOT NULL DEFAULT 0,
+  status                TEXT NOT NULL DEFAULT 'active',
+  disabled_reason       TEXT,
+  last_scraped_at       INTEGER,
+  created_at            INTEGER NOT NULL,
+  updated_at            INTEGER NOT NULL
+);
+CREATE INDEX creators_org_created ON creators (org_id, created_at DESC, id DESC);
+CREATE INDEX creators_project_handle ON creators (project_id, tiktok_handle COLLATE NOCASE);
+
+CREATE TABLE videos (
+  seq                     INTEGER PRIMARY KEY,
+  id                      TEXT NOT NULL UNIQUE,
+  org_id                  TEXT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  project_id              TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+  creator_id              TEXT REFERENCES creators (id) ON DELETE SET NULL,
+  tiktok_video_id         TEXT NOT NULL,
+  is_photo                INTEGER NOT NULL DEFAULT 0,
+  author_handle           TEXT,
+  title                   TEXT,
+  description             TEXT,
+  metadata                TEXT NOT NULL DEFAULT '{}',
+  cover_url               TEXT,
+  view_count              INTEGER NOT NULL DEFAULT 0,
+  like_count              INTEGER NOT NULL DEFAULT 0,
+  comment_count           INTEGER NOT NULL DEFAULT 0,
+  share_count             INTEGER NOT NULL DEFAULT 0,
+  save_count              INTEGER NOT NULL DEFAULT 0,
+  tracking_status         TEXT NOT NULL DEFAULT 'auto_tracked',
+  tracking_disabled       INTEGER NOT NULL DEFAULT 0,
+  tracking_stopped_reason TEXT,
+  posted_at               INTEGER,
+  last_scraped_at         INTEGER,
+  created_at              INTEGER NOT NULL,
+  updated_at              INTEGER NOT NULL,
+  UNIQUE (project_id, tiktok_video_id)
+);
+CREATE INDEX videos_org_created ON videos (org_id, created_at DESC, id DESC);
+CREATE INDEX videos_creator ON videos (creator_id);
+
+CREATE TABLE video_snapshots (
+  video_seq     INTEGER NOT NULL REFERENCES videos (seq) ON DELETE CASCADE,
+  snapshot_at   INTEGER NOT NULL,
+  view_count    INTEGER NOT NULL,
+  like_count    INTEGER NOT NULL,
+  comment_count INTEGER NOT NULL,
+  share_count   INTEGER NOT NULL,
+  save_count    INTEGER NOT NULL,
+  reason        INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (video_seq, snapshot_at)
+) WITHOUT ROWID;
+
+CREATE TABLE creator_snapshots (
+  creator_id      TEXT NOT NULL REFERENCES creators (id) ON DELETE CASCADE,
+  snapshot_at     INTEGER NOT NULL,
+  follower_count  INTEGER NOT NULL,
+  following_count INTEGER NOT NULL,
+  like_count      INTEGER NOT NULL,
+  video_count     INTEGER NOT NULL,
+  PRIMARY KEY (creator_id, snapshot_at)
+) WITHOUT ROWID;
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "initial schema", kInitial},
+};
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+}  // namespace goatherd::sqlite

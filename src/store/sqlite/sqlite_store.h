@@ -1,0 +1,57 @@
+// SqliteStore: the Store on an embedded SQLite database in WAL mode (many readers, one writer).
+// Writes take `BEGIN IMMEDIATE` and stay short; count limits are checked inside the same
+// transaction as the insert they guard, which the single SQLite writer makes atomic.
+// Thread-safety: safe to share; each call leases its own connection from a pool.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/sqlite/db.h"
+#include "store/store.h"
+
+namespace goatherd::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, int pool_size);
+
+  Result<int> Migrate() override;
+  Status Ping() override;
+  Result<std::string> ServerSecret(const std::string& name) override;
+
+  Result<Organization> CreateOrganization(const Organization& org) override;
+  Result<Organization> GetOrganization(const std::string& id) override;
+  Status SetOrganizationBanned(const std::string& id, bool banned) override;
+
+  Result<std::optional<std::int64_t>> PlanLimit(const std::string& plan,
+                                                const std::string& key) override;
+  Result<bool> PlanExists(const std::string& plan) override;
+
+  Result<ApiKey> CreateApiKey(const ApiKey& key, bool enforce_limit) override;
+  Result<std::optional<ApiKey>> FindApiKeyByHash(const std::string& hash) override;
+  Result<std::vector<ApiKey>> ListApiKeys(const std::string& org_id) override;
+  Result<ApiKey> RevokeApiKey(const std::string& key_id, Timestamp now) override;
+  Status TouchApiKey(const std::string& key_id, Timestamp now) override;
+
+  Result<Page<Project>> ListProjects(const std::string& org_id, const PageRequest& page) override;
+  Result<Project> GetProject(const std::string& org_id, const std::string& id) override;
+  Result<Project> CreateProject(const Project& project) override;
+  Result<Project> UpdateProject(const std::string& org_id, const std::string& id,
+                                const ProjectPatch& patch, Timestamp now) override;
+  Status DeleteProject(const std::string& org_id, const std::string& id, Timestamp now) override;
+
+  std::unique_ptr<ImportSession> BeginImport(Timestamp now) override;
+
+  Pool& pool() { return pool_; }
+
+ private:
+  Pool pool_;
+};
+
+// Checks a plan count limit inside an open write transaction: `current` rows exist already and
+// `adding` more would be written. Returns the 402 error when the cap would be passed.
+Status CheckCountLimit(Db& db, const std::string& org_id, const std::string& limit_key,
+                       std::int64_t current, std::int64_t adding);
+
+}  // namespace goatherd::sqlite
