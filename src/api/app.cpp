@@ -30,8 +30,10 @@ App::App(Store& store, const Clock& clock, std::string cursor_secret)
   services_.clock = &clock_;
   services_.cursors = &cursors_;
   services_.router = &router_;
+  services_.stats_cache = &stats_cache_;
   RegisterDiscoveryRoutes(router_);
   RegisterProjectRoutes(router_);
+  RegisterVideoRoutes(router_);
 }
 
 Response App::Handle(const Request& request) {
@@ -57,8 +59,8 @@ Response App::Dispatch(const Request& request) {
       r.headers.emplace_back("Allow", allow);
       return r;
     }
-    return ErrorResponse(Error::NotFound("No such endpoint: " + request.method + " " +
-                                         request.path));
+    return ErrorResponse(
+        Error::NotFound("No such endpoint: " + request.method + " " + request.path));
   }
   const Route& route = *match.route;
   if (route.gone) return ErrorResponse({410, "gone", route.gone_message});

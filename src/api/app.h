@@ -11,6 +11,7 @@
 #include "api/http_types.h"
 #include "api/pagination.h"
 #include "api/router.h"
+#include "api/stats_cache.h"
 #include "core/clock.h"
 #include "store/store.h"
 
@@ -31,6 +32,7 @@ class App {
   const Clock& clock_;
   CursorCodec cursors_;
   Router router_;
+  StatsCache stats_cache_{10000};
   Authenticator auth_;
   Services services_;
 };
@@ -38,5 +40,6 @@ class App {
 // Registration of each resource's routes (one file each under routes/).
 void RegisterDiscoveryRoutes(Router& router);
 void RegisterProjectRoutes(Router& router);
+void RegisterVideoRoutes(Router& router);
 
 }  // namespace goatherd::api

@@ -25,6 +25,7 @@ namespace goatherd::api {
 
 class CursorCodec;
 class Router;
+class StatsCache;
 
 // A field of an entity or a request body, as documented in /schema and OpenAPI.
 // `type`: uuid, string, integer, number, boolean, timestamp, date, object, array<...>.
@@ -55,9 +56,9 @@ struct RouteDoc {
   std::vector<QueryParamDoc> query{};
   std::vector<FieldDoc> request_body{};  // empty: the route takes no body
   std::string response_entity{};         // EntityDoc name of `data`, empty for ad-hoc payloads
-  bool list = false;                   // `data` is an array of response_entity, paginated
+  bool list = false;                     // `data` is an array of response_entity, paginated
   int success_status = 200;
-  std::vector<int> errors{};             // statuses the route can answer besides the common ones
+  std::vector<int> errors{};  // statuses the route can answer besides the common ones
 };
 
 // Everything a handler may use; owned by the server for its whole life.
@@ -66,13 +67,14 @@ struct Services {
   const Clock* clock = nullptr;
   const CursorCodec* cursors = nullptr;
   const Router* router = nullptr;
+  StatsCache* stats_cache = nullptr;
 };
 
 struct RequestContext {
   const Request& request;
   const Query& query;
   std::map<std::string, std::string> path{};  // path parameters, UUIDs normalized
-  const Organization* org = nullptr;         // null on public routes
+  const Organization* org = nullptr;          // null on public routes
   const ApiKey* key = nullptr;
   const Services& services;
 
@@ -100,8 +102,8 @@ class Router {
   void AddEntity(EntityDoc entity) { entities_.push_back(std::move(entity)); }
 
   struct Match {
-    const Route* route = nullptr;            // set when method and path match
-    std::vector<std::string> allowed;        // set when only the path matches (405)
+    const Route* route = nullptr;      // set when method and path match
+    std::vector<std::string> allowed;  // set when only the path matches (405)
     std::map<std::string, std::string> params{};
   };
   Match Find(std::string_view method, std::string_view path) const;

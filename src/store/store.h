@@ -40,6 +40,38 @@ struct ProjectPatch {
   std::optional<std::string> metadata;
 };
 
+struct VideoFilter {
+  std::optional<std::string> project_id;
+  std::optional<std::string> creator_id;
+};
+
+struct VideoPatch {
+  std::optional<std::optional<std::string>> readme;
+  std::optional<std::string> metadata;
+  std::optional<std::string> tracking_status;  // "included" | "excluded"
+};
+
+// A video as the API shows it: the row plus what is derived from related rows.
+struct VideoView {
+  Video video;
+  std::optional<std::string> handle;  // the creator's current handle, else the video's author
+  std::optional<std::string> creator_status;
+  std::int64_t tracking_days = 90;  // the organization's video_tracking_days
+};
+
+// One day number's running cohort sum (spec/videos.md, cohort).
+struct CohortRow {
+  std::int32_t day_number = 0;
+  std::int64_t views_gained_sum = 0;
+  std::int64_t sample_size = 0;
+};
+
+// A counted video's history, for cohort averages computed on the fly in another zone.
+struct VideoHistory {
+  std::optional<Timestamp> posted_at;
+  std::vector<VideoSnapshot> snapshots;
+};
+
 // Loads JSON Lines imports: one transaction per batch, upsert by id, snapshots unique by
 // (video, snapshot_at). A failing call leaves the open batch to be rolled back.
 class ImportSession {
@@ -88,14 +120,37 @@ class Store {
   virtual Status TouchApiKey(const std::string& key_id, Timestamp now) = 0;
 
   // Projects (soft-deleted ones are invisible).
-  virtual Result<Page<Project>> ListProjects(const std::string& org_id, const PageRequest& page) = 0;
+  virtual Result<Page<Project>> ListProjects(const std::string& org_id,
+                                             const PageRequest& page) = 0;
   virtual Result<Project> GetProject(const std::string& org_id, const std::string& id) = 0;
   // Checks max_projects_per_org in the same transaction as the insert.
   virtual Result<Project> CreateProject(const Project& project) = 0;
   virtual Result<Project> UpdateProject(const std::string& org_id, const std::string& id,
                                         const ProjectPatch& patch, Timestamp now) = 0;
-  virtual Status DeleteProject(const std::string& org_id, const std::string& id,
-                               Timestamp now) = 0;
+  virtual Status DeleteProject(const std::string& org_id, const std::string& id, Timestamp now) = 0;
+
+  // Videos. Lists never include `excluded` videos; newest first by (created_at, id).
+  virtual Result<Page<VideoView>> ListVideos(const std::string& org_id, const VideoFilter& filter,
+                                             const PageRequest& page) = 0;
+  virtual Result<VideoView> GetVideo(const std::string& org_id, const std::string& id) = 0;
+  // 409 invalid_transition for a status decision on a direct_add video.
+  virtual Result<VideoView> UpdateVideo(const std::string& org_id, const std::string& id,
+                                        const VideoPatch& patch, Timestamp now) = 0;
+  // All snapshots of a video, oldest first (the caller has checked the video is the org's).
+  virtual Result<std::vector<VideoSnapshot>> VideoSnapshots(const std::string& org_id,
+                                                            const std::string& video_id) = 0;
+
+  // Running cohort sums in the organization's zone: the creator's counted videos, or (creator
+  // empty) every counted video of the organization. Ascending day numbers, sample_size >= 1.
+  virtual Result<std::vector<CohortRow>> CohortSums(const std::string& org_id,
+                                                    const std::string& creator_id) = 0;
+  // The histories of the same sets of videos, for another zone.
+  virtual Result<std::vector<VideoHistory>> CountedVideoHistories(
+      const std::string& org_id, const std::string& creator_id) = 0;
+
+  // A number that changes whenever anything a stats answer depends on changes for the
+  // organization (snapshots, statuses, deletions, its timezone), in any process.
+  virtual Result<std::int64_t> StatsGeneration(const std::string& org_id) = 0;
 
   virtual std::unique_ptr<ImportSession> BeginImport(Timestamp now) = 0;
 };

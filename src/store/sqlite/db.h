@@ -6,6 +6,7 @@
 // out); the pool itself is thread-safe.
 #pragma once
 
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include <condition_variable>
@@ -18,6 +19,8 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "core/error.h"
 
 namespace goatherd::sqlite {
 
@@ -35,7 +38,10 @@ class Stmt {
   explicit Stmt(sqlite3_stmt* stmt) : stmt_(stmt) {}
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
-  ~Stmt() { sqlite3_reset(stmt_); sqlite3_clear_bindings(stmt_); }
+  ~Stmt() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
 
   Stmt& Bind(int i, std::int64_t v);
   Stmt& Bind(int i, int v) { return Bind(i, static_cast<std::int64_t>(v)); }
@@ -131,5 +137,17 @@ class Pool {
   int open_ = 0;
   int size_;
 };
+
+// Runs `body`, turning any database exception into a 500 that leaks nothing; the details go to
+// the log only. Every public Store method runs inside it.
+template <class F>
+auto Guarded(const char* what, F&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    spdlog::error("store: {}: {}", what, e.what());
+    return Error::Internal();
+  }
+}
 
 }  // namespace goatherd::sqlite

@@ -168,8 +168,40 @@ CREATE TABLE creator_snapshots (
 ) WITHOUT ROWID;
 )sql";
 
+// Running cohort sums (spec/videos.md): video_velocity holds each counted video's velocity in
+// its organization's zone, exactly the contribution it makes to cohort_sums (creator_id '' is
+// the organization-wide sum). `in_cohort` / `cohort_creator_id` say where that contribution went,
+// so it can be taken out again when the video changes. stats_generation invalidates cached
+// stats answers across processes.
+constexpr const char* kVideoStats = R"sql(
+ALTER TABLE organizations ADD COLUMN stats_generation INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE videos ADD COLUMN in_cohort INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE videos ADD COLUMN cohort_creator_id TEXT;
+
+CREATE TABLE video_velocity (
+  video_seq    INTEGER NOT NULL REFERENCES videos (seq) ON DELETE CASCADE,
+  day_number   INTEGER NOT NULL,
+  views_gained INTEGER NOT NULL,
+  PRIMARY KEY (video_seq, day_number)
+) WITHOUT ROWID;
+
+CREATE TABLE cohort_sums (
+  org_id           TEXT NOT NULL,
+  creator_id       TEXT NOT NULL,
+  day_number       INTEGER NOT NULL,
+  views_gained_sum INTEGER NOT NULL,
+  sample_size      INTEGER NOT NULL,
+  PRIMARY KEY (org_id, creator_id, day_number)
+) WITHOUT ROWID;
+
+DROP INDEX videos_creator;
+CREATE INDEX videos_creator_created ON videos (creator_id, created_at DESC, id DESC);
+CREATE INDEX videos_project_created ON videos (project_id, created_at DESC, id DESC);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitial},
+    {2, "video stats: cohort sums, stats generation", kVideoStats},
 };
 
 }  // namespace

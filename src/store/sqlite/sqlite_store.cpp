@@ -10,18 +10,6 @@
 namespace goatherd::sqlite {
 namespace {
 
-// Runs `body`, turning any database exception into a 500 that leaks nothing; the details go to
-// the log only.
-template <class F>
-auto Guarded(const char* what, F&& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const std::exception& e) {
-    spdlog::error("store: {}: {}", what, e.what());
-    return Error::Internal();
-  }
-}
-
 Organization ReadOrganization(Stmt& s) {
   Organization o;
   o.id = s.Text(0);
@@ -185,7 +173,10 @@ Result<Organization> SqliteStore::GetOrganization(const std::string& id) {
 Status SqliteStore::SetOrganizationBanned(const std::string& id, bool banned) {
   return Guarded("ban organization", [&]() -> Status {
     auto db = pool_.Acquire();
-    db->Prepare("UPDATE organizations SET banned = ? WHERE id = ?").Bind(1, banned).Bind(2, id).Exec();
+    db->Prepare("UPDATE organizations SET banned = ? WHERE id = ?")
+        .Bind(1, banned)
+        .Bind(2, id)
+        .Exec();
     if (db->Changes() == 0) return Error::NotFound("Organization not found");
     return Status::Ok();
   });
@@ -216,8 +207,8 @@ Result<ApiKey> SqliteStore::CreateApiKey(const ApiKey& key, bool enforce_limit) 
     org.Bind(1, key.org_id);
     if (!org.Step()) return Error::NotFound("Organization not found");
     if (enforce_limit) {
-      auto count = db->Prepare(
-          "SELECT count(*) FROM api_keys WHERE org_id = ? AND revoked_at IS NULL");
+      auto count =
+          db->Prepare("SELECT count(*) FROM api_keys WHERE org_id = ? AND revoked_at IS NULL");
       count.Bind(1, key.org_id);
       count.Step();
       if (Status st = CheckCountLimit(*db, key.org_id, "max_api_keys_per_org", count.Int(0), 1);
@@ -282,7 +273,10 @@ Result<ApiKey> SqliteStore::RevokeApiKey(const std::string& key_id, Timestamp no
 Status SqliteStore::TouchApiKey(const std::string& key_id, Timestamp now) {
   return Guarded("touch api key", [&]() -> Status {
     auto db = pool_.Acquire();
-    db->Prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?").Bind(1, now).Bind(2, key_id).Exec();
+    db->Prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?")
+        .Bind(1, now)
+        .Bind(2, key_id)
+        .Exec();
     return Status::Ok();
   });
 }
@@ -327,8 +321,8 @@ Result<Project> SqliteStore::CreateProject(const Project& project) {
   return Guarded("create project", [&]() -> Result<Project> {
     auto db = pool_.Acquire();
     WriteTxn txn(*db);
-    auto count = db->Prepare(
-        "SELECT count(*) FROM projects WHERE org_id = ? AND deleted_at IS NULL");
+    auto count =
+        db->Prepare("SELECT count(*) FROM projects WHERE org_id = ? AND deleted_at IS NULL");
     count.Bind(1, project.org_id);
     count.Step();
     if (Status st = CheckCountLimit(*db, project.org_id, "max_projects_per_org", count.Int(0), 1);
@@ -381,8 +375,7 @@ Result<Project> SqliteStore::UpdateProject(const std::string& org_id, const std:
   });
 }
 
-Status SqliteStore::DeleteProject(const std::string& org_id, const std::string& id,
-                                  Timestamp now) {
+Status SqliteStore::DeleteProject(const std::string& org_id, const std::string& id, Timestamp now) {
   return Guarded("delete project", [&]() -> Status {
     auto db = pool_.Acquire();
     db->Prepare(

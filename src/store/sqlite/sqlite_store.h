@@ -41,6 +41,19 @@ class SqliteStore final : public Store {
                                 const ProjectPatch& patch, Timestamp now) override;
   Status DeleteProject(const std::string& org_id, const std::string& id, Timestamp now) override;
 
+  Result<Page<VideoView>> ListVideos(const std::string& org_id, const VideoFilter& filter,
+                                     const PageRequest& page) override;
+  Result<VideoView> GetVideo(const std::string& org_id, const std::string& id) override;
+  Result<VideoView> UpdateVideo(const std::string& org_id, const std::string& id,
+                                const VideoPatch& patch, Timestamp now) override;
+  Result<std::vector<VideoSnapshot>> VideoSnapshots(const std::string& org_id,
+                                                    const std::string& video_id) override;
+  Result<std::vector<CohortRow>> CohortSums(const std::string& org_id,
+                                            const std::string& creator_id) override;
+  Result<std::vector<VideoHistory>> CountedVideoHistories(const std::string& org_id,
+                                                          const std::string& creator_id) override;
+  Result<std::int64_t> StatsGeneration(const std::string& org_id) override;
+
   std::unique_ptr<ImportSession> BeginImport(Timestamp now) override;
 
   Pool& pool() { return pool_; }

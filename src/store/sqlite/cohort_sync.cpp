@@ -1,0 +1,131 @@
+#include "store/sqlite/cohort_sync.h"
+
+#include <vector>
+
+#include "core/time.h"
+#include "metrics/cohort.h"
+#include "metrics/day_levels.h"
+#include "metrics/velocity.h"
+#include "store/sqlite/video_rows.h"
+
+namespace goatherd::sqlite {
+namespace {
+
+bool CountsForCohort(const std::string& status) {
+  return status == "auto_tracked" || status == "included" || status == "direct_add";
+}
+
+void ApplyDeltas(Db& db, const std::string& org_id, const std::string& creator_id,
+                 const std::vector<metrics::CohortDelta>& deltas) {
+  for (const auto& d : deltas) {
+    db.Prepare(
+          "INSERT INTO cohort_sums (org_id, creator_id, day_number, views_gained_sum, "
+          "sample_size) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (org_id, creator_id, day_number) "
+          "DO UPDATE SET views_gained_sum = views_gained_sum + excluded.views_gained_sum, "
+          "sample_size = sample_size + excluded.sample_size")
+        .Bind(1, org_id)
+        .Bind(2, creator_id)
+        .Bind(3, d.day_number)
+        .Bind(4, d.views_gained_delta)
+        .Bind(5, d.sample_size_delta)
+        .Exec();
+  }
+}
+
+}  // namespace
+
+void SyncVideoCohort(Db& db, std::int64_t video_seq) {
+  auto v = db.Prepare(
+      "SELECT v.org_id, v.creator_id, v.tracking_status, v.posted_at, v.in_cohort, "
+      "v.cohort_creator_id, o.timezone FROM videos v JOIN organizations o ON o.id = v.org_id "
+      "WHERE v.seq = ?");
+  v.Bind(1, video_seq);
+  if (!v.Step()) return;
+  std::string org_id = v.Text(0);
+  std::optional<std::string> creator_id = v.OptText(1);
+  bool counted = CountsForCohort(v.Text(2));
+  std::optional<Timestamp> posted_at = v.OptInt(3);
+  bool in_cohort = v.Int(4) != 0;
+  std::optional<std::string> old_creator = v.OptText(5);
+  const date::time_zone* zone = FindTimeZone(v.Text(6));
+  if (!zone) zone = FindTimeZone("UTC");
+
+  std::vector<metrics::VelocityPoint> old_velocity;
+  if (in_cohort) {
+    auto s = db.Prepare(
+        "SELECT day_number, views_gained FROM video_velocity WHERE video_seq = ? "
+        "ORDER BY day_number");
+    s.Bind(1, video_seq);
+    while (s.Step()) {
+      old_velocity.push_back({static_cast<std::int32_t>(s.Int(0)), s.Int(1)});
+    }
+  }
+  std::vector<metrics::VelocityPoint> new_velocity;
+  if (counted && posted_at) {
+    std::vector<VideoSnapshot> snapshots = ReadSnapshots(db, video_seq);
+    metrics::DayLevels levels;
+    metrics::ComputeDayLevels(snapshots, zone, &levels);
+    metrics::ComputeVelocity(levels, posted_at, &new_velocity);
+  }
+  if (!in_cohort && !counted) return;
+
+  std::vector<metrics::CohortDelta> deltas;
+  if (old_creator == creator_id) {
+    metrics::DiffVelocity(old_velocity, new_velocity, &deltas);
+    ApplyDeltas(db, org_id, "", deltas);
+    if (creator_id) ApplyDeltas(db, org_id, *creator_id, deltas);
+  } else {
+    // The creator changed: the org-wide sums take the difference, the two creators all of it.
+    metrics::DiffVelocity(old_velocity, new_velocity, &deltas);
+    ApplyDeltas(db, org_id, "", deltas);
+    if (old_creator) ApplyDeltas(db, org_id, *old_creator, metrics::DiffVelocity(old_velocity, {}));
+    if (creator_id) ApplyDeltas(db, org_id, *creator_id, metrics::DiffVelocity({}, new_velocity));
+  }
+  for (const auto& d : deltas) {
+    db.Prepare("DELETE FROM video_velocity WHERE video_seq = ? AND day_number = ?")
+        .Bind(1, video_seq)
+        .Bind(2, d.day_number)
+        .Exec();
+  }
+  for (const auto& p : new_velocity) {
+    bool changed = false;
+    for (const auto& d : deltas) changed = changed || d.day_number == p.day_number;
+    if (!changed && old_creator == creator_id) continue;
+    db.Prepare(
+          "INSERT OR REPLACE INTO video_velocity (video_seq, day_number, views_gained) "
+          "VALUES (?, ?, ?)")
+        .Bind(1, video_seq)
+        .Bind(2, p.day_number)
+        .Bind(3, p.views_gained)
+        .Exec();
+  }
+  db.Prepare("UPDATE videos SET in_cohort = ?, cohort_creator_id = ? WHERE seq = ?")
+      .Bind(1, counted)
+      .Bind(2, counted ? creator_id : std::nullopt)
+      .Bind(3, video_seq)
+      .Exec();
+}
+
+void RebuildOrgCohorts(Db& db, const std::string& org_id) {
+  db.Prepare("DELETE FROM cohort_sums WHERE org_id = ?").Bind(1, org_id).Exec();
+  db.Prepare(
+        "DELETE FROM video_velocity WHERE video_seq IN (SELECT seq FROM videos WHERE org_id = ?)")
+      .Bind(1, org_id)
+      .Exec();
+  db.Prepare("UPDATE videos SET in_cohort = 0, cohort_creator_id = NULL WHERE org_id = ?")
+      .Bind(1, org_id)
+      .Exec();
+  std::vector<std::int64_t> seqs;
+  auto s = db.Prepare("SELECT seq FROM videos WHERE org_id = ?");
+  s.Bind(1, org_id);
+  while (s.Step()) seqs.push_back(s.Int(0));
+  for (auto seq : seqs) SyncVideoCohort(db, seq);
+}
+
+void BumpStatsGeneration(Db& db, const std::string& org_id) {
+  db.Prepare("UPDATE organizations SET stats_generation = stats_generation + 1 WHERE id = ?")
+      .Bind(1, org_id)
+      .Exec();
+}
+
+}  // namespace goatherd::sqlite

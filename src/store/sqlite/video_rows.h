@@ -1,0 +1,30 @@
+// Reading video rows and snapshots out of SQLite statements, shared by the queries that serve
+// the Videos API and by cohort maintenance.
+// Thread-safety: functions over one connection; see db.h.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "store/sqlite/db.h"
+#include "store/store.h"
+
+namespace goatherd::sqlite {
+
+// The select list of a video with its creator's handle and status and the organization's
+// settings; FROM videos v LEFT JOIN creators c ON c.id = v.creator_id JOIN organizations o ...
+#define GOATHERD_VIDEO_VIEW_COLUMNS                                                  \
+  "v.id, v.org_id, v.project_id, v.creator_id, v.tiktok_video_id, v.is_photo, "      \
+  "v.author_handle, v.title, v.description, v.metadata, v.cover_url, v.view_count, " \
+  "v.like_count, v.comment_count, v.share_count, v.save_count, v.tracking_status, "  \
+  "v.tracking_disabled, v.tracking_stopped_reason, v.posted_at, v.last_scraped_at, " \
+  "v.created_at, v.updated_at, c.tiktok_handle, c.status, "                          \
+  "COALESCE(json_extract(o.settings, '$.video_tracking_days'), 90) "
+#define GOATHERD_VIDEO_VIEW_FROM                                \
+  " FROM videos v LEFT JOIN creators c ON c.id = v.creator_id " \
+  "JOIN organizations o ON o.id = v.org_id "
+
+VideoView ReadVideoView(const Stmt& s);
+std::vector<VideoSnapshot> ReadSnapshots(Db& db, std::int64_t video_seq);
+
+}  // namespace goatherd::sqlite
