@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <thread>
+
 #include "api/envelope.h"
+#include "core/crypto.h"
 #include "core/uuid.h"
 
 namespace goatherd::api {
@@ -24,8 +27,14 @@ bool IsJsonContentType(const std::string* value) {
 
 }  // namespace
 
-App::App(Store& store, const Clock& clock, std::string cursor_secret)
-    : store_(store), clock_(clock), cursors_(std::move(cursor_secret)), auth_(store, clock) {
+App::App(Store& store, const Clock& clock, std::string cursor_secret, AppOptions options)
+    : store_(store),
+      clock_(clock),
+      cursors_(std::move(cursor_secret)),
+      auth_(store, clock),
+      options_(options),
+      window_(options.requests_per_minute, 60'000) {
+  if (options_.daily_quota) daily_ = std::make_unique<DailyQuota>(store_, clock_);
   services_.store = &store_;
   services_.clock = &clock_;
   services_.cursors = &cursors_;
@@ -34,6 +43,7 @@ App::App(Store& store, const Clock& clock, std::string cursor_secret)
   RegisterDiscoveryRoutes(router_);
   RegisterProjectRoutes(router_);
   RegisterVideoRoutes(router_);
+  RegisterOrgRoutes(router_);
 }
 
 Response App::Handle(const Request& request) {
@@ -73,6 +83,7 @@ Response App::Dispatch(const Request& request) {
     if (principal->org.banned) {
       return ErrorResponse({403, "org_banned", "This organization is suspended"});
     }
+    if (auto refused = CheckRateLimits(*principal)) return *refused;
     if (Status st = Authenticator::RequireScope(principal->key, route.scope); !st) {
       return ErrorResponse(st.error());
     }
@@ -97,7 +108,100 @@ Response App::Dispatch(const Request& request) {
                      principal ? &principal->org : nullptr,
                      principal ? &principal->key : nullptr,
                      services_};
+  if (request.method == "POST" && principal) {
+    if (const std::string* key = request.Header("idempotency-key")) {
+      return RunIdempotent(route, ctx, *key);
+    }
+  }
   return route.handler(ctx);
+}
+
+std::optional<std::int64_t> App::DailyLimitOf(const std::string& plan) {
+  constexpr std::int64_t kRefreshMs = 10'000;
+  std::int64_t now = clock_.NowMs();
+  {
+    std::lock_guard lock(plan_cache_mu_);
+    auto it = plan_cache_.find(plan);
+    if (it != plan_cache_.end() && now - it->second.second < kRefreshMs) return it->second.first;
+  }
+  auto limit = store_.PlanLimit(plan, "max_api_requests_per_day");
+  std::optional<std::int64_t> value = limit ? *limit : std::optional<std::int64_t>();
+  std::lock_guard lock(plan_cache_mu_);
+  plan_cache_[plan] = {value, now};
+  return value;
+}
+
+std::optional<Response> App::CheckRateLimits(const Principal& who) {
+  auto refuse = [](std::int64_t retry_after) {
+    return ErrorResponse(
+        {429, "rate_limit_exceeded", "Rate limit exceeded", {{"retryAfter", retry_after}}});
+  };
+  std::int64_t now_ms = clock_.NowMs();
+  bool windowed = options_.requests_per_minute > 0;
+  if (windowed) {
+    if (auto wait = window_.Admit(who.key.id, now_ms)) return refuse(*wait);
+  }
+  if (daily_) {
+    if (auto wait = daily_->Consume(who.org.id, DailyLimitOf(who.org.plan))) {
+      if (windowed) window_.Undo(who.key.id, now_ms);
+      return refuse(*wait);
+    }
+  }
+  return std::nullopt;
+}
+
+Response App::RunIdempotent(const Route& route, RequestContext& ctx, const std::string& key) {
+  bool printable = !key.empty() && key.size() <= 255;
+  for (char c : key) printable = printable && c >= 0x20 && c <= 0x7e;
+  if (!printable) {
+    return ErrorResponse(
+        Error::InvalidBody("Idempotency-Key must be 1 to 255 printable ASCII characters"));
+  }
+  const Request& req = ctx.request;
+  std::string fingerprint =
+      HexEncode(Sha256(req.method + " " + req.target + "\n" + HexEncode(Sha256(req.body))));
+  const std::string& org = ctx.org->id;
+  constexpr int kWaitStepMs = 50;
+  constexpr int kMaxWaitMs = 10'000;
+  for (int waited = 0;; waited += kWaitStepMs) {
+    auto claim = store_.BeginIdempotent(org, key, fingerprint, clock_.NowSeconds());
+    if (!claim) return ErrorResponse(claim.error());
+    switch (claim->kind) {
+      case IdempotencyClaim::kConflict:
+        return ErrorResponse(Error::Conflict(
+            "idempotency_conflict",
+            "This Idempotency-Key was used for a different request (method, path or body)"));
+      case IdempotencyClaim::kReplay: {
+        Response r;
+        r.status = claim->status;
+        r.body = std::move(claim->body);
+        r.headers.emplace_back("Idempotency-Replayed", "true");
+        return r;
+      }
+      case IdempotencyClaim::kRunning:
+        if (waited >= kMaxWaitMs) {
+          return ErrorResponse(Error::Conflict(
+              "idempotency_conflict", "A request with this Idempotency-Key is still running"));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(kWaitStepMs));
+        continue;
+      case IdempotencyClaim::kNew: {
+        Response r;
+        try {
+          r = route.handler(ctx);
+        } catch (...) {
+          (void)store_.AbandonIdempotent(org, key);
+          throw;
+        }
+        if (r.status >= 500 || r.status == 429) {
+          (void)store_.AbandonIdempotent(org, key);
+        } else {
+          (void)store_.FinishIdempotent(org, key, r.status, r.body);
+        }
+        return r;
+      }
+    }
+  }
 }
 
 }  // namespace goatherd::api

@@ -6,10 +6,13 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include "api/auth.h"
 #include "api/http_types.h"
 #include "api/pagination.h"
+#include "api/rate_limiter.h"
 #include "api/router.h"
 #include "api/stats_cache.h"
 #include "core/clock.h"
@@ -17,16 +20,26 @@
 
 namespace goatherd::api {
 
+struct AppOptions {
+  int requests_per_minute = 60;  // per API key; 0 disables the window
+  bool daily_quota = true;       // the plan's max_api_requests_per_day
+};
+
 class App {
  public:
   // Builds the route table. `cursor_secret` signs pagination cursors.
-  App(Store& store, const Clock& clock, std::string cursor_secret);
+  App(Store& store, const Clock& clock, std::string cursor_secret, AppOptions options = {});
 
   Response Handle(const Request& request);
   const Router& router() const { return router_; }
 
  private:
   Response Dispatch(const Request& request);
+  // 429 when the key's window or the organization's daily quota is used up; else counts it.
+  std::optional<Response> CheckRateLimits(const Principal& who);
+  // Runs the handler under the Idempotency-Key rules of api-conventions.md.
+  Response RunIdempotent(const Route& route, RequestContext& ctx, const std::string& key);
+  std::optional<std::int64_t> DailyLimitOf(const std::string& plan);
 
   Store& store_;
   const Clock& clock_;
@@ -35,11 +48,19 @@ class App {
   StatsCache stats_cache_{10000};
   Authenticator auth_;
   Services services_;
+  AppOptions options_;
+  SlidingWindowLimiter window_;
+  std::unique_ptr<DailyQuota> daily_;
+  std::mutex plan_cache_mu_;
+  // plan -> (max_api_requests_per_day, when read): limits are data the operator may edit, so
+  // they are re-read every few seconds rather than on every request.
+  std::unordered_map<std::string, std::pair<std::optional<std::int64_t>, std::int64_t>> plan_cache_;
 };
 
 // Registration of each resource's routes (one file each under routes/).
 void RegisterDiscoveryRoutes(Router& router);
 void RegisterProjectRoutes(Router& router);
 void RegisterVideoRoutes(Router& router);
+void RegisterOrgRoutes(Router& router);
 
 }  // namespace goatherd::api

@@ -19,21 +19,25 @@ struct ServeOptions {
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::string source = "none";
   bool no_rate_limits = false;
+  int requests_per_minute = 60;
   std::string fake_now;
 };
 
 int Serve(const ServeOptions& o) {
   auto colon = o.listen.rfind(':');
-  if (colon == std::string::npos) return Fail("--listen must be HOST:PORT, got '" + o.listen + "'", 2);
+  if (colon == std::string::npos)
+    return Fail("--listen must be HOST:PORT, got '" + o.listen + "'", 2);
   std::string host = o.listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   int port = 0;
   try {
     port = std::stoi(o.listen.substr(colon + 1));
   } catch (const std::exception&) {
     port = -1;
   }
-  if (port < 0 || port > 65535) return Fail("--listen port must be 0..65535, got '" + o.listen + "'", 2);
+  if (port < 0 || port > 65535)
+    return Fail("--listen port must be 0..65535, got '" + o.listen + "'", 2);
   if (o.source != "none") {
     return Fail("--source '" + o.source + "' is not available in this build; use 'none'", 2);
   }
@@ -46,7 +50,10 @@ int Serve(const ServeOptions& o) {
   spdlog::warn("no scrape source (--source none): nothing is scraped, data comes from imports");
   if (o.no_rate_limits) spdlog::info("rate limits disabled (--no-rate-limits)");
 
-  api::App app(**store, **clock, *secret);
+  api::AppOptions app_options;
+  app_options.requests_per_minute = o.no_rate_limits ? 0 : o.requests_per_minute;
+  app_options.daily_quota = !o.no_rate_limits;
+  api::App app(**store, **clock, *secret, app_options);
   api::ServerOptions options;
   options.host = host;
   options.port = static_cast<std::uint16_t>(port);
@@ -78,8 +85,14 @@ void AddServeCommand(CLI::App& app, Run* run) {
   cmd->add_option("--source", o->source, "where scrapes come from: none")
       ->envname("GOATHERD_SOURCE")
       ->capture_default_str();
-  cmd->add_flag("--no-rate-limits", o->no_rate_limits, "disable per-key and daily request limits")
+  cmd->add_flag("--no-rate-limits", o->no_rate_limits,
+                "disable the per-key window and the plans' daily request quotas")
       ->envname("GOATHERD_NO_RATE_LIMITS");
+  cmd->add_option("--rate-limit-per-minute", o->requests_per_minute,
+                  "requests each API key may make in any 60 s (0: no per-key limit)")
+      ->envname("GOATHERD_RATE_LIMIT_PER_MINUTE")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
   cmd->add_option("--fake-now", o->fake_now,
                   "testing: start the clock at this RFC 3339 instant (it then advances)")
       ->envname("GOATHERD_FAKE_NOW")

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/time.h"
 #include "core/types.h"
 
 namespace goatherd {
@@ -72,6 +73,19 @@ struct VideoHistory {
   std::vector<VideoSnapshot> snapshots;
 };
 
+// What BeginIdempotent found for (organization, Idempotency-Key).
+struct IdempotencyClaim {
+  enum Kind { kNew, kReplay, kConflict, kRunning } kind = kNew;
+  int status = 0;  // kReplay: the stored response
+  std::string body;
+};
+
+struct OrganizationPatch {
+  std::optional<std::string> name;
+  std::optional<std::string> timezone;
+  std::optional<std::string> settings;  // the whole new settings object, validated
+};
+
 // Loads JSON Lines imports: one transaction per batch, upsert by id, snapshots unique by
 // (video, snapshot_at). A failing call leaves the open batch to be rolled back.
 class ImportSession {
@@ -106,10 +120,16 @@ class Store {
   virtual Result<Organization> GetOrganization(const std::string& id) = 0;
   virtual Status SetOrganizationBanned(const std::string& id, bool banned) = 0;
 
+  // Changes name, timezone or settings; a timezone change rebuilds the cohort sums kept in it.
+  virtual Result<Organization> UpdateOrganization(const std::string& id,
+                                                  const OrganizationPatch& patch,
+                                                  Timestamp now) = 0;
+
   // Plans. nullopt = unlimited (also for a key the plan does not list).
   virtual Result<std::optional<std::int64_t>> PlanLimit(const std::string& plan,
                                                         const std::string& key) = 0;
   virtual Result<bool> PlanExists(const std::string& plan) = 0;
+  virtual Result<std::vector<goatherd::PlanLimit>> PlanLimits(const std::string& plan) = 0;
 
   // API keys. `CreateApiKey` with `enforce_limit` checks max_api_keys_per_org atomically.
   virtual Result<ApiKey> CreateApiKey(const ApiKey& key, bool enforce_limit) = 0;
@@ -118,6 +138,24 @@ class Store {
   // Revokes a key of any organization (operator's CLI); 404 when unknown.
   virtual Result<ApiKey> RevokeApiKey(const std::string& key_id, Timestamp now) = 0;
   virtual Status TouchApiKey(const std::string& key_id, Timestamp now) = 0;
+  // Revokes a key of this organization (the API); 404 for another organization's key.
+  virtual Result<ApiKey> RevokeOrgApiKey(const std::string& org_id, const std::string& key_id,
+                                         Timestamp now) = 0;
+
+  // Daily request counts per organization (UTC day number), so the quota survives restarts.
+  virtual Result<std::vector<std::pair<std::string, std::int64_t>>> ApiUsage(DayNumber day) = 0;
+  virtual Status AddApiUsage(DayNumber day,
+                             const std::vector<std::pair<std::string, std::int64_t>>& counts) = 0;
+
+  // Idempotency records, 24 hours. BeginIdempotent claims the key atomically: exactly one
+  // caller gets kNew and must then Finish (the final response) or Abandon (5xx, 429).
+  virtual Result<IdempotencyClaim> BeginIdempotent(const std::string& org_id,
+                                                   const std::string& key,
+                                                   const std::string& fingerprint,
+                                                   Timestamp now) = 0;
+  virtual Status FinishIdempotent(const std::string& org_id, const std::string& key, int status,
+                                  const std::string& body) = 0;
+  virtual Status AbandonIdempotent(const std::string& org_id, const std::string& key) = 0;
 
   // Projects (soft-deleted ones are invisible).
   virtual Result<Page<Project>> ListProjects(const std::string& org_id,

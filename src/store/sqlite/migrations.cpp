@@ -199,9 +199,31 @@ CREATE INDEX videos_creator_created ON videos (creator_id, created_at DESC, id D
 CREATE INDEX videos_project_created ON videos (project_id, created_at DESC, id DESC);
 )sql";
 
+// Platform rules: daily request counts per organization (UTC day number) and idempotency
+// records (24 hours; `status` NULL while the first request still runs).
+constexpr const char* kPlatform = R"sql(
+CREATE TABLE api_usage (
+  org_id TEXT NOT NULL,
+  day    INTEGER NOT NULL,
+  count  INTEGER NOT NULL,
+  PRIMARY KEY (org_id, day)
+) WITHOUT ROWID;
+
+CREATE TABLE idempotency_keys (
+  org_id      TEXT NOT NULL,
+  key         TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  status      INTEGER,
+  body        TEXT,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (org_id, key)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitial},
     {2, "video stats: cohort sums, stats generation", kVideoStats},
+    {3, "platform: api usage, idempotency keys", kPlatform},
 };
 
 }  // namespace

@@ -24,15 +24,28 @@ class SqliteStore final : public Store {
   Result<Organization> GetOrganization(const std::string& id) override;
   Status SetOrganizationBanned(const std::string& id, bool banned) override;
 
+  Result<Organization> UpdateOrganization(const std::string& id, const OrganizationPatch& patch,
+                                          Timestamp now) override;
   Result<std::optional<std::int64_t>> PlanLimit(const std::string& plan,
                                                 const std::string& key) override;
   Result<bool> PlanExists(const std::string& plan) override;
+  Result<std::vector<goatherd::PlanLimit>> PlanLimits(const std::string& plan) override;
 
   Result<ApiKey> CreateApiKey(const ApiKey& key, bool enforce_limit) override;
   Result<std::optional<ApiKey>> FindApiKeyByHash(const std::string& hash) override;
   Result<std::vector<ApiKey>> ListApiKeys(const std::string& org_id) override;
   Result<ApiKey> RevokeApiKey(const std::string& key_id, Timestamp now) override;
   Status TouchApiKey(const std::string& key_id, Timestamp now) override;
+  Result<ApiKey> RevokeOrgApiKey(const std::string& org_id, const std::string& key_id,
+                                 Timestamp now) override;
+  Result<std::vector<std::pair<std::string, std::int64_t>>> ApiUsage(DayNumber day) override;
+  Status AddApiUsage(DayNumber day,
+                     const std::vector<std::pair<std::string, std::int64_t>>& counts) override;
+  Result<IdempotencyClaim> BeginIdempotent(const std::string& org_id, const std::string& key,
+                                           const std::string& fingerprint, Timestamp now) override;
+  Status FinishIdempotent(const std::string& org_id, const std::string& key, int status,
+                          const std::string& body) override;
+  Status AbandonIdempotent(const std::string& org_id, const std::string& key) override;
 
   Result<Page<Project>> ListProjects(const std::string& org_id, const PageRequest& page) override;
   Result<Project> GetProject(const std::string& org_id, const std::string& id) override;
