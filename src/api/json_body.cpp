@@ -1,13 +1,13 @@
 #include "api/json_body.h"
 
-#include "api/json_writer.h"
-
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
-
+#include <charconv>
 #include <cmath>
 #include <set>
 #include <vector>
+
+#include "api/json_writer.h"
 
 namespace goatherd::api {
 namespace {
@@ -26,6 +26,7 @@ struct StrictCheck {
   std::string key;
   std::string number;
   std::string problem;
+  std::vector<std::string> double_texts;  // in document order
 
   bool Fail(std::string why, json::error_code& ec) {
     problem = std::move(why);
@@ -88,6 +89,7 @@ struct StrictCheck {
     if (text.find_first_of(".eE") == std::string::npos) {
       return Fail("integer " + text + " is out of range", ec);
     }
+    double_texts.push_back(std::move(text));
     return true;
   }
   bool on_bool(bool, json::error_code&) { return true; }
@@ -98,16 +100,46 @@ struct StrictCheck {
 
 const char* TypeName(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "a boolean";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "a boolean";
     case json::kind::int64:
     case json::kind::uint64:
-    case json::kind::double_: return "a number";
-    case json::kind::string: return "a string";
-    case json::kind::array: return "an array";
-    case json::kind::object: return "an object";
+    case json::kind::double_:
+      return "a number";
+    case json::kind::string:
+      return "a string";
+    case json::kind::array:
+      return "an array";
+    case json::kind::object:
+      return "an object";
   }
   return "a value";
+}
+
+// Boost.JSON 1.81 is not always correctly rounded (123456789012345680000.0 comes back one ULP
+// low); std::from_chars is. Doubles are re-read from their text, in document order.
+void ReplaceDoubles(json::value& v, const std::vector<std::string>& texts, std::size_t& next) {
+  switch (v.kind()) {
+    case json::kind::double_: {
+      if (next < texts.size()) {
+        const std::string& t = texts[next++];
+        double d = 0;
+        auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
+        if (ec == std::errc() && end == t.data() + t.size()) v = d;
+      }
+      break;
+    }
+    case json::kind::array:
+      for (auto& e : v.get_array()) ReplaceDoubles(e, texts, next);
+      break;
+    case json::kind::object:
+      for (auto& m : v.get_object()) ReplaceDoubles(m.value(), texts, next);
+      break;
+    default:
+      break;
+  }
 }
 
 }  // namespace
@@ -127,6 +159,10 @@ Result<json::value> ParseStrictJson(std::string_view text) {
   }
   json::value v = json::parse(json::string_view(text.data(), text.size()), ec, {}, opts);
   if (ec) return Error::InvalidBody("Invalid JSON body: " + ec.message());
+  if (!checker.handler().double_texts.empty()) {
+    std::size_t next = 0;
+    ReplaceDoubles(v, checker.handler().double_texts, next);
+  }
   return v;
 }
 
@@ -177,8 +213,7 @@ Result<std::optional<std::optional<std::string>>> ReadNullableString(const json:
 }
 
 Result<std::optional<std::string>> ReadObjectAsJson(const json::object& body,
-                                                    std::string_view field,
-                                                    std::size_t max_bytes) {
+                                                    std::string_view field, std::size_t max_bytes) {
   auto it = body.find(field);
   if (it == body.end()) return std::optional<std::string>();
   if (!it->value().is_object()) {
@@ -196,12 +231,24 @@ Result<std::optional<std::string>> ReadObjectAsJson(const json::object& body,
 namespace {
 void WriteValue(JsonWriter& w, const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: w.Null(); break;
-    case json::kind::bool_: w.Bool(v.get_bool()); break;
-    case json::kind::int64: w.Int(v.get_int64()); break;
-    case json::kind::uint64: w.Raw(std::to_string(v.get_uint64())); break;
-    case json::kind::double_: w.Double(v.get_double()); break;
-    case json::kind::string: w.String(v.get_string()); break;
+    case json::kind::null:
+      w.Null();
+      break;
+    case json::kind::bool_:
+      w.Bool(v.get_bool());
+      break;
+    case json::kind::int64:
+      w.Int(v.get_int64());
+      break;
+    case json::kind::uint64:
+      w.Raw(std::to_string(v.get_uint64()));
+      break;
+    case json::kind::double_:
+      w.Double(v.get_double());
+      break;
+    case json::kind::string:
+      w.String(v.get_string());
+      break;
     case json::kind::array:
       w.StartArray();
       for (const auto& e : v.get_array()) WriteValue(w, e);

@@ -25,12 +25,9 @@ class JsonWriter {
   JsonWriter& EndObject() { return Did(writer_.EndObject()); }
   JsonWriter& StartArray() { return Did(writer_.StartArray()); }
   JsonWriter& EndArray() { return Did(writer_.EndArray()); }
-  JsonWriter& Key(std::string_view k) {
-    return Did(writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())));
-  }
-  JsonWriter& String(std::string_view v) {
-    return Did(writer_.String(v.data(), static_cast<rapidjson::SizeType>(v.size())));
-  }
+  JsonWriter& Key(std::string_view k);
+  // Invalid UTF-8 is repaired (U+FFFD) so that every response stays valid JSON.
+  JsonWriter& String(std::string_view v);
   JsonWriter& Int(std::int64_t v) { return Did(writer_.Int64(v)); }
   JsonWriter& Bool(bool v) { return Did(writer_.Bool(v)); }
   JsonWriter& Null() { return Did(writer_.Null()); }

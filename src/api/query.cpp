@@ -1,7 +1,6 @@
 #include "api/query.h"
 
 #include <boost/url/parse_query.hpp>
-
 #include <charconv>
 
 #include "core/uuid.h"
@@ -15,9 +14,12 @@ Result<Query> Query::Parse(std::string_view raw) {
   if (!parsed) {
     return Error::InvalidQuery("Malformed query string: invalid percent-encoding");
   }
+  boost::urls::encoding_opts form;
+  form.space_as_plus = true;  // standard form encoding: '+' is a space
   for (auto param : *parsed) {
     if (param.key.empty() && !param.has_value) continue;  // "a=1&&b=2"
-    q.params_.emplace_back(std::string(param.key), param.has_value ? std::string(param.value) : "");
+    q.params_.emplace_back(param.key.decode(form),
+                           param.has_value ? param.value.decode(form) : std::string());
   }
   return q;
 }

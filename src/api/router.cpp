@@ -26,6 +26,10 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
   Match match;
   if (path.empty() || path[0] != '/') return match;
   std::vector<std::string> segments = Split(path);
+  // A literal segment beats a parameter (`/videos/export` over `/videos/{id}`), whatever the
+  // order of registration: candidates with fewer parameters are tried first.
+  const Route* best = nullptr;
+  std::size_t best_params = 0;
   for (const Route& route : routes_) {
     if (route.segments.size() != segments.size()) continue;
     std::map<std::string, std::string> params;
@@ -41,14 +45,21 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
     }
     if (!same) continue;
     if (route.method == method) {
-      match.route = &route;
-      match.params = std::move(params);
-      return match;
+      if (!best || params.size() < best_params) {
+        best = &route;
+        best_params = params.size();
+        match.params = std::move(params);
+      }
+      continue;
     }
     if (std::find(match.allowed.begin(), match.allowed.end(), route.method) ==
         match.allowed.end()) {
       match.allowed.push_back(route.method);
     }
+  }
+  if (best) {
+    match.route = best;
+    match.allowed.clear();
   }
   return match;
 }

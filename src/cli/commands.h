@@ -5,7 +5,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <string>
 
@@ -24,6 +23,7 @@ void AddMigrateCommand(CLI::App& app, Run* run);
 void AddOrgsCommand(CLI::App& app, Run* run);
 void AddKeysCommand(CLI::App& app, Run* run);
 void AddImportCommand(CLI::App& app, Run* run);
+void AddDemoCommand(CLI::App& app, Run* run);
 
 // Prints "goatherd: <message>" to stderr and returns `status`.
 int Fail(const std::string& message, int status = 1);

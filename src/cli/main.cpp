@@ -7,7 +7,7 @@
 int main(int argc, char** argv) {
   CLI::App app{
       "goatherd — self-hosted tracker of TikTok creator programs, serving the trackagoat v1 API.\n"
-      "Start with `goatherd serve` (or `goatherd demo` once available); every flag also reads an\n"
+      "Start with `goatherd demo` (a live demo on a simulated TikTok); every flag also reads an\n"
       "environment variable, shown in each command's --help."};
   app.name("goatherd");
   app.require_subcommand(1);
@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
 
   goatherd::cli::Run run;
+  goatherd::cli::AddDemoCommand(app, &run);
   goatherd::cli::AddServeCommand(app, &run);
   goatherd::cli::AddMigrateCommand(app, &run);
   goatherd::cli::AddOrgsCommand(app, &run);

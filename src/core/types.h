@@ -37,8 +37,8 @@ struct ApiKey {
   std::string id;
   std::string org_id;
   std::string name;
-  std::string prefix;      // the first characters of the secret, for display
-  std::string hash;        // SHA-256 of the whole secret, raw bytes
+  std::string prefix;  // the first characters of the secret, for display
+  std::string hash;    // SHA-256 of the whole secret, raw bytes
   unsigned scopes = kScopeRead | kScopeWrite;
   std::optional<Timestamp> expires_at;
   std::optional<Timestamp> revoked_at;
@@ -121,6 +121,38 @@ struct CreatorSnapshot {
   std::int64_t following_count = 0;
   std::int64_t like_count = 0;
   std::int64_t video_count = 0;
+};
+
+// What a source saw of a creator's profile.
+struct ObservedProfile {
+  std::optional<std::string> display_name;
+  std::optional<std::string> avatar_url;
+  std::int64_t follower_count = 0;
+  std::int64_t following_count = 0;
+  std::int64_t like_count = 0;
+  std::int64_t video_count = 0;
+};
+
+// What a source saw of one post.
+struct ObservedPost {
+  std::string tiktok_video_id;
+  std::optional<std::string> caption;
+  std::optional<Timestamp> posted_at;
+  bool is_photo = false;
+  std::optional<std::string> cover_url;
+  VideoCounts counts{};
+};
+
+// A unit of scrape work (scraping.md "Scheduler").
+struct ScrapeJob {
+  std::int64_t id = 0;
+  std::string org_id;
+  std::string kind;       // creator_profiles | discover_videos | video_stats
+  std::string target_id;  // creator id or video id
+  Timestamp due_at = 0;
+  int attempts = 0;             // consecutive failures
+  int definitive_failures = 0;  // consecutive definitive failures
+  bool manual = false;
 };
 
 }  // namespace goatherd

@@ -190,6 +190,38 @@ class Store {
   // organization (snapshots, statuses, deletions, its timezone), in any process.
   virtual Result<std::int64_t> StatsGeneration(const std::string& org_id) = 0;
 
+  // Scraping. EnsureJobs gives every active creator its profile and discovery jobs and every
+  // refreshing video its stats job (new ones due now), whatever created them (API, import).
+  virtual Status EnsureJobs(Timestamp now) = 0;
+  // Claims up to `max` due jobs for `lease_seconds`: no other claimer (thread or process) gets
+  // them until they are completed, failed, or the lease runs out.
+  virtual Result<std::vector<ScrapeJob>> ClaimDueJobs(Timestamp now, int max,
+                                                      Timestamp lease_seconds) = 0;
+  virtual Status CompleteJob(std::int64_t job_id, Timestamp next_due) = 0;
+  // A failed run: `definitive` failures count toward auto-disable; the job runs again at
+  // `next_due`.
+  virtual Status FailJob(std::int64_t job_id, Timestamp next_due, const std::string& error,
+                         bool definitive) = 0;
+
+  // Ingest (scraping.md "Ingest"). Each call is one transaction that also keeps the running
+  // aggregates current.
+  virtual Result<Creator> GetCreatorAnyOrg(const std::string& creator_id) = 0;
+  virtual Status IngestProfile(const std::string& creator_id, const ObservedProfile& profile,
+                               Timestamp at) = 0;
+  // Adds the posts not yet known (posted on or after the creator's tracking_start_date), each
+  // with its first snapshot as baseline and a stats job; returns how many were added.
+  virtual Result<int> IngestDiscoveredPosts(const std::string& creator_id,
+                                            const std::vector<ObservedPost>& posts,
+                                            Timestamp at) = 0;
+  // The newest known post ids of a creator (discovery pages back until one of them).
+  virtual Result<std::vector<std::string>> KnownPostIds(const std::string& creator_id, int max) = 0;
+  virtual Result<VideoView> GetVideoAnyOrg(const std::string& video_id) = 0;
+  virtual Status IngestVideoSnapshot(const std::string& video_id, const VideoCounts& counts,
+                                     Timestamp at) = 0;
+  virtual Status MarkVideoDeleted(const std::string& video_id, Timestamp at) = 0;
+  virtual Status DisableCreator(const std::string& creator_id, const std::string& reason,
+                                Timestamp at) = 0;
+
   virtual std::unique_ptr<ImportSession> BeginImport(Timestamp now) = 0;
 };
 

@@ -220,10 +220,37 @@ CREATE TABLE idempotency_keys (
 ) WITHOUT ROWID;
 )sql";
 
+// Scrape jobs, persisted so a restart loses nothing; `locked_until` is a claim lease so two
+// processes never run one job at once. The `demo` plan: scrape floors of 0 hours (the
+// scheduler's own minimum, one minute), so a demo visibly moves.
+constexpr const char* kScrape = R"sql(
+CREATE TABLE scrape_jobs (
+  id                  INTEGER PRIMARY KEY,
+  org_id              TEXT NOT NULL,
+  kind                TEXT NOT NULL,
+  target_id           TEXT NOT NULL,
+  due_at              INTEGER NOT NULL,
+  attempts            INTEGER NOT NULL DEFAULT 0,
+  definitive_failures INTEGER NOT NULL DEFAULT 0,
+  last_error          TEXT,
+  locked_until        INTEGER,
+  manual              INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (kind, target_id)
+);
+CREATE INDEX scrape_jobs_due ON scrape_jobs (due_at);
+
+INSERT INTO plan_limits (plan, limit_key, value)
+  SELECT 'demo', limit_key, value FROM plan_limits WHERE plan = 'ultra';
+UPDATE plan_limits SET value = 0 WHERE plan = 'demo'
+  AND limit_key IN ('min_video_stats_hours', 'min_discover_videos_hours',
+                    'min_creator_profiles_hours');
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitial},
     {2, "video stats: cohort sums, stats generation", kVideoStats},
     {3, "platform: api usage, idempotency keys", kPlatform},
+    {4, "scrape jobs, demo plan", kScrape},
 };
 
 }  // namespace

@@ -67,6 +67,25 @@ class SqliteStore final : public Store {
                                                           const std::string& creator_id) override;
   Result<std::int64_t> StatsGeneration(const std::string& org_id) override;
 
+  Status EnsureJobs(Timestamp now) override;
+  Result<std::vector<ScrapeJob>> ClaimDueJobs(Timestamp now, int max,
+                                              Timestamp lease_seconds) override;
+  Status CompleteJob(std::int64_t job_id, Timestamp next_due) override;
+  Status FailJob(std::int64_t job_id, Timestamp next_due, const std::string& error,
+                 bool definitive) override;
+  Result<Creator> GetCreatorAnyOrg(const std::string& creator_id) override;
+  Status IngestProfile(const std::string& creator_id, const ObservedProfile& profile,
+                       Timestamp at) override;
+  Result<int> IngestDiscoveredPosts(const std::string& creator_id,
+                                    const std::vector<ObservedPost>& posts, Timestamp at) override;
+  Result<std::vector<std::string>> KnownPostIds(const std::string& creator_id, int max) override;
+  Result<VideoView> GetVideoAnyOrg(const std::string& video_id) override;
+  Status IngestVideoSnapshot(const std::string& video_id, const VideoCounts& counts,
+                             Timestamp at) override;
+  Status MarkVideoDeleted(const std::string& video_id, Timestamp at) override;
+  Status DisableCreator(const std::string& creator_id, const std::string& reason,
+                        Timestamp at) override;
+
   std::unique_ptr<ImportSession> BeginImport(Timestamp now) override;
 
   Pool& pool() { return pool_; }

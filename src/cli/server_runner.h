@@ -1,0 +1,38 @@
+// Running the server, shared by `serve` and `demo`: the HTTP API on its worker pool plus, when a
+// source is chosen, the scrape scheduler; both stop on SIGINT/SIGTERM, in-flight work finished.
+// Thread-safety: used from main only.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "cli/commands.h"
+#include "core/clock.h"
+#include "store/store.h"
+
+namespace goatherd::cli {
+
+struct ServeOptions {
+  DbOptions db;
+  std::string listen = "127.0.0.1:8080";
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::string source = "none";
+  std::uint64_t seed = 42;
+  int scrape_threads = 2;
+  bool no_rate_limits = false;
+  int requests_per_minute = 60;
+  std::string fake_now;
+};
+
+// Registers the flags of ServeOptions on a command (serve, demo).
+void AddServeOptions(CLI::App& cmd, ServeOptions& options);
+
+// Called once the socket is bound, with the address clients should use.
+using OnListening = std::function<void(const std::string& base_url)>;
+
+int RunServer(Store& store, const Clock& clock, const ServeOptions& options,
+              const OnListening& on_listening);
+
+}  // namespace goatherd::cli

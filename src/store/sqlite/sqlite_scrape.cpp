@@ -1,0 +1,356 @@
+// The scraping part of SqliteStore: persisted jobs with claim leases, and ingest of what the
+// sources observe (profiles, discovered posts, video snapshots), each in one transaction that
+// also keeps the cohort sums and the stats generation current.
+#include "core/time.h"
+#include "core/uuid.h"
+#include "store/sqlite/cohort_sync.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/video_rows.h"
+
+namespace goatherd::sqlite {
+namespace {
+
+constexpr const char* kCreatorColumns =
+    "id, org_id, project_id, tiktok_handle, display_name, display_name_override, avatar_url, "
+    "description, metadata, tracking_mode, tracking_start_date, follower_count, "
+    "following_count, like_count, video_count, status, disabled_reason, last_scraped_at, "
+    "created_at, updated_at";
+
+Creator ReadCreator(const Stmt& s) {
+  Creator c;
+  c.id = s.Text(0);
+  c.org_id = s.Text(1);
+  c.project_id = s.Text(2);
+  c.tiktok_handle = s.Text(3);
+  c.display_name = s.OptText(4);
+  c.display_name_override = s.OptText(5);
+  c.avatar_url = s.OptText(6);
+  c.description = s.OptText(7);
+  c.metadata = s.Text(8);
+  c.tracking_mode = s.Text(9);
+  c.tracking_start_date = s.OptText(10);
+  c.follower_count = s.Int(11);
+  c.following_count = s.Int(12);
+  c.like_count = s.Int(13);
+  c.video_count = s.Int(14);
+  c.status = s.Text(15);
+  c.disabled_reason = s.OptText(16);
+  c.last_scraped_at = s.OptInt(17);
+  c.created_at = s.Int(18);
+  c.updated_at = s.Int(19);
+  return c;
+}
+
+std::optional<Creator> FindCreator(Db& db, const std::string& id) {
+  static const std::string sql =
+      std::string("SELECT ") + kCreatorColumns + " FROM creators WHERE id = ?";
+  auto s = db.Prepare(sql.c_str());
+  s.Bind(1, id);
+  if (!s.Step()) return std::nullopt;
+  return ReadCreator(s);
+}
+
+// Writes one snapshot and makes it the video's current counts when it is the latest.
+void WriteSnapshot(Db& db, std::int64_t seq, const VideoCounts& c, Timestamp at,
+                   SnapshotReason reason) {
+  db.Prepare(
+        "INSERT INTO video_snapshots (video_seq, snapshot_at, view_count, like_count, "
+        "comment_count, share_count, save_count, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (video_seq, snapshot_at) DO NOTHING")
+      .Bind(1, seq)
+      .Bind(2, at)
+      .Bind(3, c[kViews])
+      .Bind(4, c[kLikes])
+      .Bind(5, c[kComments])
+      .Bind(6, c[kShares])
+      .Bind(7, c[kSaves])
+      .Bind(8, static_cast<std::int64_t>(reason))
+      .Exec();
+  db.Prepare(
+        "UPDATE videos SET view_count = ?2, like_count = ?3, comment_count = ?4, "
+        "share_count = ?5, save_count = ?6, last_scraped_at = ?7 WHERE seq = ?1 AND "
+        "(last_scraped_at IS NULL OR last_scraped_at < ?7)")
+      .Bind(1, seq)
+      .Bind(2, c[kViews])
+      .Bind(3, c[kLikes])
+      .Bind(4, c[kComments])
+      .Bind(5, c[kShares])
+      .Bind(6, c[kSaves])
+      .Bind(7, at)
+      .Exec();
+}
+
+}  // namespace
+
+Status SqliteStore::EnsureJobs(Timestamp now) {
+  return Guarded("ensure jobs", [&]() -> Status {
+    auto db = pool_.Acquire();
+    WriteTxn txn(*db);
+    db->Prepare(
+          "INSERT OR IGNORE INTO scrape_jobs (org_id, kind, target_id, due_at) "
+          "SELECT c.org_id, k.kind, c.id, ?1 FROM creators c "
+          "JOIN projects p ON p.id = c.project_id "
+          "CROSS JOIN (SELECT 'creator_profiles' AS kind UNION ALL SELECT 'discover_videos') k "
+          "WHERE c.status = 'active' AND p.deleted_at IS NULL")
+        .Bind(1, now)
+        .Exec();
+    db->Prepare(
+          "INSERT OR IGNORE INTO scrape_jobs (org_id, kind, target_id, due_at) "
+          "SELECT v.org_id, 'video_stats', v.id, ?1 FROM videos v "
+          "JOIN organizations o ON o.id = v.org_id "
+          "JOIN projects p ON p.id = v.project_id "
+          "LEFT JOIN creators c ON c.id = v.creator_id "
+          "WHERE v.tracking_disabled = 0 AND v.tracking_stopped_reason IS NULL "
+          "AND v.tracking_status <> 'excluded' AND p.deleted_at IS NULL "
+          "AND (c.id IS NULL OR c.status = 'active') "
+          "AND COALESCE(v.posted_at, v.created_at) + "
+          "COALESCE(json_extract(o.settings, '$.video_tracking_days'), 90) * 86400 > ?1")
+        .Bind(1, now)
+        .Exec();
+    txn.Commit();
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<ScrapeJob>> SqliteStore::ClaimDueJobs(Timestamp now, int max,
+                                                         Timestamp lease_seconds) {
+  return Guarded("claim jobs", [&]() -> Result<std::vector<ScrapeJob>> {
+    auto db = pool_.Acquire();
+    WriteTxn txn(*db);
+    auto s = db->Prepare(
+        "UPDATE scrape_jobs SET locked_until = ?1 + ?3 WHERE id IN (SELECT id FROM scrape_jobs "
+        "WHERE due_at <= ?1 AND (locked_until IS NULL OR locked_until <= ?1) "
+        "ORDER BY due_at LIMIT ?2) "
+        "RETURNING id, org_id, kind, target_id, due_at, attempts, definitive_failures, manual");
+    s.Bind(1, now).Bind(2, max).Bind(3, lease_seconds);
+    std::vector<ScrapeJob> jobs;
+    while (s.Step()) {
+      ScrapeJob j;
+      j.id = s.Int(0);
+      j.org_id = s.Text(1);
+      j.kind = s.Text(2);
+      j.target_id = s.Text(3);
+      j.due_at = s.Int(4);
+      j.attempts = static_cast<int>(s.Int(5));
+      j.definitive_failures = static_cast<int>(s.Int(6));
+      j.manual = s.Int(7) != 0;
+      jobs.push_back(std::move(j));
+    }
+    txn.Commit();
+    return jobs;
+  });
+}
+
+Status SqliteStore::CompleteJob(std::int64_t job_id, Timestamp next_due) {
+  return Guarded("complete job", [&]() -> Status {
+    auto db = pool_.Acquire();
+    db->Prepare(
+          "UPDATE scrape_jobs SET due_at = ?, attempts = 0, definitive_failures = 0, "
+          "last_error = NULL, locked_until = NULL, manual = 0 WHERE id = ?")
+        .Bind(1, next_due)
+        .Bind(2, job_id)
+        .Exec();
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::FailJob(std::int64_t job_id, Timestamp next_due, const std::string& error,
+                            bool definitive) {
+  return Guarded("fail job", [&]() -> Status {
+    auto db = pool_.Acquire();
+    db->Prepare(
+          "UPDATE scrape_jobs SET due_at = ?, attempts = attempts + 1, definitive_failures = "
+          "CASE WHEN ? THEN definitive_failures + 1 ELSE 0 END, last_error = ?, "
+          "locked_until = NULL, manual = 0 WHERE id = ?")
+        .Bind(1, next_due)
+        .Bind(2, definitive)
+        .Bind(3, error)
+        .Bind(4, job_id)
+        .Exec();
+    return Status::Ok();
+  });
+}
+
+Result<Creator> SqliteStore::GetCreatorAnyOrg(const std::string& creator_id) {
+  return Guarded("get creator", [&]() -> Result<Creator> {
+    auto db = pool_.Acquire();
+    auto c = FindCreator(*db, creator_id);
+    if (!c) return Error::NotFound("Creator not found");
+    return *c;
+  });
+}
+
+Status SqliteStore::IngestProfile(const std::string& creator_id, const ObservedProfile& p,
+                                  Timestamp at) {
+  return Guarded("ingest profile", [&]() -> Status {
+    auto db = pool_.Acquire();
+    WriteTxn txn(*db);
+    db->Prepare(
+          "INSERT OR IGNORE INTO creator_snapshots (creator_id, snapshot_at, follower_count, "
+          "following_count, like_count, video_count) VALUES (?, ?, ?, ?, ?, ?)")
+        .Bind(1, creator_id)
+        .Bind(2, at)
+        .Bind(3, p.follower_count)
+        .Bind(4, p.following_count)
+        .Bind(5, p.like_count)
+        .Bind(6, p.video_count)
+        .Exec();
+    db->Prepare(
+          "UPDATE creators SET display_name = COALESCE(?2, display_name), "
+          "avatar_url = COALESCE(?3, avatar_url), follower_count = ?4, following_count = ?5, "
+          "like_count = ?6, video_count = ?7, last_scraped_at = ?8 WHERE id = ?1")
+        .Bind(1, creator_id)
+        .Bind(2, p.display_name)
+        .Bind(3, p.avatar_url)
+        .Bind(4, p.follower_count)
+        .Bind(5, p.following_count)
+        .Bind(6, p.like_count)
+        .Bind(7, p.video_count)
+        .Bind(8, at)
+        .Exec();
+    txn.Commit();
+    return Status::Ok();
+  });
+}
+
+Result<int> SqliteStore::IngestDiscoveredPosts(const std::string& creator_id,
+                                               const std::vector<ObservedPost>& posts,
+                                               Timestamp at) {
+  return Guarded("ingest discovered posts", [&]() -> Result<int> {
+    auto db = pool_.Acquire();
+    WriteTxn txn(*db);
+    auto creator = FindCreator(*db, creator_id);
+    if (!creator) return Error::NotFound("Creator not found");
+    auto tz = db->Prepare("SELECT timezone FROM organizations WHERE id = ?");
+    tz.Bind(1, creator->org_id);
+    const date::time_zone* zone = tz.Step() ? FindTimeZone(tz.Text(0)) : nullptr;
+    if (!zone) zone = FindTimeZone("UTC");
+    std::optional<DayNumber> start;
+    if (creator->tracking_start_date) start = ParseDate(*creator->tracking_start_date);
+    std::string status = creator->tracking_mode == "selective" ? "pending_review" : "auto_tracked";
+    int added = 0;
+    for (const ObservedPost& post : posts) {
+      if (start && post.posted_at && LocalDay(*post.posted_at, zone) < *start) continue;
+      auto known = db->Prepare("SELECT 1 FROM videos WHERE project_id = ? AND tiktok_video_id = ?");
+      known.Bind(1, creator->project_id).Bind(2, post.tiktok_video_id);
+      if (known.Step()) continue;
+      std::string id = NewUuidV7(at * 1000 + added);
+      db->Prepare(
+            "INSERT INTO videos (id, org_id, project_id, creator_id, tiktok_video_id, is_photo, "
+            "author_handle, title, cover_url, tracking_status, posted_at, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          .Bind(1, id)
+          .Bind(2, creator->org_id)
+          .Bind(3, creator->project_id)
+          .Bind(4, creator->id)
+          .Bind(5, post.tiktok_video_id)
+          .Bind(6, post.is_photo)
+          .Bind(7, creator->tiktok_handle)
+          .Bind(8, post.caption)
+          .Bind(9, post.cover_url)
+          .Bind(10, status)
+          .Bind(11, post.posted_at)
+          .Bind(12, at)
+          .Bind(13, at)
+          .Exec();
+      std::int64_t seq = sqlite3_last_insert_rowid(db->raw());
+      WriteSnapshot(*db, seq, post.counts, at, SnapshotReason::kVideoAdded);
+      SyncVideoCohort(*db, seq);
+      db->Prepare(
+            "INSERT OR IGNORE INTO scrape_jobs (org_id, kind, target_id, due_at) "
+            "VALUES (?, 'video_stats', ?, ?)")
+          .Bind(1, creator->org_id)
+          .Bind(2, id)
+          .Bind(3, at)
+          .Exec();
+      ++added;
+    }
+    if (added > 0) BumpStatsGeneration(*db, creator->org_id);
+    txn.Commit();
+    return added;
+  });
+}
+
+Result<std::vector<std::string>> SqliteStore::KnownPostIds(const std::string& creator_id, int max) {
+  return Guarded("known post ids", [&]() -> Result<std::vector<std::string>> {
+    auto db = pool_.Acquire();
+    auto s = db->Prepare(
+        "SELECT tiktok_video_id FROM videos WHERE creator_id = ? "
+        "ORDER BY posted_at DESC LIMIT ?");
+    s.Bind(1, creator_id).Bind(2, max);
+    std::vector<std::string> ids;
+    while (s.Step()) ids.push_back(s.Text(0));
+    return ids;
+  });
+}
+
+Result<VideoView> SqliteStore::GetVideoAnyOrg(const std::string& video_id) {
+  return Guarded("get video", [&]() -> Result<VideoView> {
+    auto db = pool_.Acquire();
+    auto s = db->Prepare("SELECT " GOATHERD_VIDEO_VIEW_COLUMNS GOATHERD_VIDEO_VIEW_FROM
+                         "WHERE v.id = ?1");
+    s.Bind(1, video_id);
+    if (!s.Step()) return Error::NotFound("Video not found");
+    return ReadVideoView(s);
+  });
+}
+
+Status SqliteStore::IngestVideoSnapshot(const std::string& video_id, const VideoCounts& counts,
+                                        Timestamp at) {
+  return Guarded("ingest video snapshot", [&]() -> Status {
+    auto db = pool_.Acquire();
+    WriteTxn txn(*db);
+    auto s = db->Prepare(
+        "SELECT seq, org_id, EXISTS (SELECT 1 FROM video_snapshots WHERE video_seq = seq) "
+        "FROM videos WHERE id = ?");
+    s.Bind(1, video_id);
+    if (!s.Step()) return Error::NotFound("Video not found");
+    std::int64_t seq = s.Int(0);
+    std::string org_id = s.Text(1);
+    bool first = s.Int(2) == 0;
+    WriteSnapshot(*db, seq, counts, at,
+                  first ? SnapshotReason::kVideoAdded : SnapshotReason::kNone);
+    SyncVideoCohort(*db, seq);
+    BumpStatsGeneration(*db, org_id);
+    txn.Commit();
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::MarkVideoDeleted(const std::string& video_id, Timestamp at) {
+  return Guarded("mark video deleted", [&]() -> Status {
+    auto db = pool_.Acquire();
+    WriteTxn txn(*db);
+    db->Prepare(
+          "UPDATE videos SET tracking_stopped_reason = 'deleted_on_tiktok', updated_at = ? "
+          "WHERE id = ?")
+        .Bind(1, at)
+        .Bind(2, video_id)
+        .Exec();
+    db->Prepare("DELETE FROM scrape_jobs WHERE kind = 'video_stats' AND target_id = ?")
+        .Bind(1, video_id)
+        .Exec();
+    txn.Commit();
+    return Status::Ok();
+  });
+}
+
+Status SqliteStore::DisableCreator(const std::string& creator_id, const std::string& reason,
+                                   Timestamp at) {
+  return Guarded("disable creator", [&]() -> Status {
+    auto db = pool_.Acquire();
+    WriteTxn txn(*db);
+    db->Prepare(
+          "UPDATE creators SET status = 'disabled', disabled_reason = ?, updated_at = ? "
+          "WHERE id = ? AND status = 'active'")
+        .Bind(1, reason)
+        .Bind(2, at)
+        .Bind(3, creator_id)
+        .Exec();
+    db->Prepare("DELETE FROM scrape_jobs WHERE target_id = ?").Bind(1, creator_id).Exec();
+    txn.Commit();
+    return Status::Ok();
+  });
+}
+
+}  // namespace goatherd::sqlite
