@@ -81,22 +81,19 @@ Result<Principal> Authenticator::Authenticate(const std::string* header) {
     return Unauthorized("Malformed API key: expected 'tga_' followed by 64 lowercase hex digits");
   }
   std::string hash = Sha256(secret);
-  auto found = store_.FindApiKeyByHash(hash);
+  auto found = store_.FindKeyAndOrganization(hash);
   if (!found) return found.error();
   // The lookup is by hash; the comparison of the stored hash is constant-time regardless.
-  if (!found->has_value() || !ConstantTimeEquals((*found)->hash, hash)) {
+  if (!found->has_value() || !ConstantTimeEquals((*found)->first.hash, hash)) {
     return Unauthorized("Invalid API key");
   }
-  ApiKey key = std::move(**found);
+  ApiKey key = std::move((*found)->first);
+  Organization org = std::move((*found)->second);
   Timestamp now = clock_.NowSeconds();
   if (key.revoked_at) return Unauthorized("This API key has been revoked");
   if (key.expires_at && *key.expires_at <= now) return Unauthorized("This API key has expired");
-  auto org = store_.GetOrganization(key.org_id);
-  if (!org) {
-    return org.error().status == 404 ? Unauthorized("Invalid API key") : org.error();
-  }
   NoteUse(key, now);
-  return Principal{std::move(key), std::move(*org)};
+  return Principal{std::move(key), std::move(org)};
 }
 
 void Authenticator::NoteUse(const ApiKey& key, Timestamp now) {

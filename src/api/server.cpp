@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,10 +13,9 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <atomic>
 #include <chrono>
 #include <mutex>
+#include <random>
 #include <unordered_map>
 
 #include "api/envelope.h"
@@ -51,7 +51,9 @@ class Session;
 
 struct HttpServer::Impl {
   Impl(App& app, ServerOptions opt)
-      : app(app), options(std::move(opt)), workers(options.worker_threads < 1 ? 1 : options.worker_threads) {}
+      : app(app),
+        options(std::move(opt)),
+        workers(options.worker_threads < 1 ? 1 : options.worker_threads) {}
 
   App& app;
   ServerOptions options;
@@ -77,8 +79,18 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
   ~Session() {
-    std::lock_guard lock(server_.sessions_mu);
-    server_.sessions.erase(this);
+    bool last = false;
+    {
+      std::lock_guard lock(server_.sessions_mu);
+      server_.sessions.erase(this);
+      last = server_.sessions.empty();
+    }
+    // The drain ends with the last connection; the timer is only the upper bound. The last
+    // reference may go on a worker thread, and the timer belongs to the I/O thread.
+    if (last && server_.stopping) {
+      HttpServer::Impl* impl = &server_;
+      net::post(server_.ioc, [impl] { impl->drain_timer.cancel(); });
+    }
   }
 
   void Start() {
@@ -103,10 +115,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(server_.options.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
     stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_seconds));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->OnRead(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -120,7 +131,8 @@ class Session : public std::enable_shared_from_this<Session> {
                    NewRequestId(), false);
     }
     if (ec == http::error::header_limit) {
-      return Reply(ErrorResponse({431, "invalid_query", "Request headers exceed 16 KiB"}),
+      // 400, not 431: clients branch on the statuses of api-conventions.md, which has no 431.
+      return Reply(ErrorResponse({400, "invalid_query", "Request headers exceed 16 KiB"}),
                    NewRequestId(), false);
     }
     if (ec) {
@@ -145,27 +157,31 @@ class Session : public std::enable_shared_from_this<Session> {
     req.body = std::move(msg.body());
     req.peer = peer_;
     bool keep_alive = msg.keep_alive();
+    // HEAD is GET without the content (RFC 9110, 9.3.2): every client that sends it expects
+    // the headers of the GET answer and no bytes after them.
+    bool head = msg.method() == http::verb::head;
+    if (head) req.method = "GET";
     if (req.path.empty() || req.path[0] != '/') {
-      return Reply(ErrorResponse({400, "invalid_query",
-                                  "Malformed HTTP request: the target must be a path"}),
+      return Reply(ErrorResponse(
+                       {400, "invalid_query", "Malformed HTTP request: the target must be a path"}),
                    req.request_id, false);
     }
-    net::post(server_.workers, [self = shared_from_this(), req = std::move(req), keep_alive]() {
-      auto started = std::chrono::steady_clock::now();
-      Response resp = self->server_.app.Handle(req);
-      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - started)
-                        .count();
-      spdlog::info("{} {} {} {}us id={}", req.method, req.path, resp.status, micros,
-                   req.request_id);
-      net::post(self->stream_.get_executor(),
-                [self, resp = std::move(resp), id = req.request_id, keep_alive]() mutable {
-                  self->Reply(std::move(resp), id, keep_alive);
-                });
-    });
+    net::post(server_.workers,
+              [self = shared_from_this(), req = std::move(req), keep_alive, head]() {
+                auto started = std::chrono::steady_clock::now();
+                Response resp = self->server_.app.Handle(req);
+                auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::steady_clock::now() - started)
+                                  .count();
+                spdlog::info("{} {} {} {}us id={}", req.method, req.path, resp.status, micros,
+                             req.request_id);
+                net::post(self->stream_.get_executor(),
+                          [self, resp = std::move(resp), id = req.request_id, keep_alive,
+                           head]() mutable { self->Reply(std::move(resp), id, keep_alive, head); });
+              });
   }
 
-  void Reply(Response resp, const std::string& request_id, bool keep_alive) {
+  void Reply(Response resp, const std::string& request_id, bool keep_alive, bool head = false) {
     busy_ = true;
     auto res = std::make_shared<http::response<http::string_body>>();
     res->version(11);
@@ -177,6 +193,15 @@ class Session : public std::enable_shared_from_this<Session> {
     res->body() = std::move(resp.body);
     res->keep_alive(keep_alive && !resp.close_connection && !server_.stopping);
     res->prepare_payload();
+    if (head) {
+      // The header keeps the Content-Length of the answer; the content stays unsent.
+      return Write(std::make_shared<http::response<http::empty_body>>(std::move(res->base())));
+    }
+    Write(std::move(res));
+  }
+
+  template <class Message>
+  void Write(std::shared_ptr<Message> res) {
     stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_seconds));
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
@@ -191,7 +216,10 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().close(ignored);
   }
 
-  static std::string NewRequestId() { return NewUuidV7(RealNowMs()); }
+  static std::string NewRequestId() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    return UuidV7FromBits(RealNowMs(), rng(), rng());
+  }
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
@@ -229,6 +257,7 @@ void HttpServer::Impl::BeginStop() {
     }
   }
   for (auto& s : live) s->CloseIfIdle();
+  live.clear();
   drain_timer.expires_after(std::chrono::seconds(options.drain_timeout_seconds));
   drain_timer.async_wait([this](beast::error_code ec) {
     if (!ec) {
@@ -236,19 +265,22 @@ void HttpServer::Impl::BeginStop() {
       ioc.stop();
     }
   });
+  // Without connections there is nothing to wait for (sessions closed above cancel the timer
+  // when they go).
+  std::lock_guard lock(sessions_mu);
+  if (sessions.empty()) drain_timer.cancel();
 }
 
 HttpServer::HttpServer(App& app, ServerOptions options)
     : impl_(std::make_unique<Impl>(app, std::move(options))) {}
 
-HttpServer::~HttpServer() {
-  impl_->workers.join();
-}
+HttpServer::~HttpServer() { impl_->workers.join(); }
 
 Result<std::uint16_t> HttpServer::Listen() {
   beast::error_code ec;
   auto address = net::ip::make_address(impl_->options.host, ec);
-  if (ec) return Error(400, "invalid_params", "invalid listen address '" + impl_->options.host + "'");
+  if (ec)
+    return Error(400, "invalid_params", "invalid listen address '" + impl_->options.host + "'");
   tcp::endpoint endpoint(address, impl_->options.port);
   auto& acc = impl_->acceptor;
   acc.open(endpoint.protocol(), ec);

@@ -8,11 +8,30 @@
 
 namespace goatherd {
 
+namespace {
+std::string FormatV7(std::array<unsigned char, 16> b, std::int64_t unix_ms);
+}  // namespace
+
 std::string NewUuidV7(std::int64_t unix_ms) {
   std::array<unsigned char, 16> b{};
   if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
     throw std::runtime_error("RAND_bytes failed");
   }
+  return FormatV7(b, unix_ms);
+}
+
+std::string UuidV7FromBits(std::int64_t unix_ms, std::uint64_t random_high,
+                           std::uint64_t random_low) {
+  std::array<unsigned char, 16> b{};
+  for (int i = 0; i < 8; ++i) {
+    b[i] = static_cast<unsigned char>(random_high >> (8 * i));
+    b[8 + i] = static_cast<unsigned char>(random_low >> (8 * i));
+  }
+  return FormatV7(b, unix_ms);
+}
+
+namespace {
+std::string FormatV7(std::array<unsigned char, 16> b, std::int64_t unix_ms) {
   for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(unix_ms >> (8 * (5 - i)));
   b[6] = static_cast<unsigned char>(0x70 | (b[6] & 0x0f));
   b[8] = static_cast<unsigned char>(0x80 | (b[8] & 0x3f));
@@ -26,6 +45,7 @@ std::string NewUuidV7(std::int64_t unix_ms) {
   }
   return out;
 }
+}  // namespace
 
 std::optional<std::string> NormalizeUuid(std::string_view text) {
   if (text.size() != 36) return std::nullopt;

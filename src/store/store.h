@@ -134,6 +134,9 @@ class Store {
   // API keys. `CreateApiKey` with `enforce_limit` checks max_api_keys_per_org atomically.
   virtual Result<ApiKey> CreateApiKey(const ApiKey& key, bool enforce_limit) = 0;
   virtual Result<std::optional<ApiKey>> FindApiKeyByHash(const std::string& hash) = 0;
+  // The key and its organization in one read (every authenticated request does this).
+  virtual Result<std::optional<std::pair<ApiKey, Organization>>> FindKeyAndOrganization(
+      const std::string& hash) = 0;
   virtual Result<std::vector<ApiKey>> ListApiKeys(const std::string& org_id) = 0;
   // Revokes a key of any organization (operator's CLI); 404 when unknown.
   virtual Result<ApiKey> RevokeApiKey(const std::string& key_id, Timestamp now) = 0;

@@ -244,6 +244,32 @@ Result<std::optional<ApiKey>> SqliteStore::FindApiKeyByHash(const std::string& h
   });
 }
 
+Result<std::optional<std::pair<ApiKey, Organization>>> SqliteStore::FindKeyAndOrganization(
+    const std::string& hash) {
+  using Out = std::optional<std::pair<ApiKey, Organization>>;
+  return Guarded("find key and organization", [&]() -> Result<Out> {
+    auto db = pool_.Acquire();
+    auto s = db->Prepare(
+        "SELECT k.id, k.org_id, k.name, k.prefix, k.hash, k.scopes, k.expires_at, k.revoked_at, "
+        "k.last_used_at, k.created_at, o.id, o.name, o.timezone, o.plan, o.settings, o.banned, "
+        "o.created_at, o.updated_at FROM api_keys k JOIN organizations o ON o.id = k.org_id "
+        "WHERE k.hash = ?");
+    s.BindBlob(1, hash);
+    if (!s.Step()) return Out();
+    ApiKey key = ReadApiKey(s);
+    Organization org;
+    org.id = s.Text(10);
+    org.name = s.Text(11);
+    org.timezone = s.Text(12);
+    org.plan = s.Text(13);
+    org.settings = s.Text(14);
+    org.banned = s.Int(15) != 0;
+    org.created_at = s.Int(16);
+    org.updated_at = s.Int(17);
+    return Out(std::make_pair(std::move(key), std::move(org)));
+  });
+}
+
 Result<std::vector<ApiKey>> SqliteStore::ListApiKeys(const std::string& org_id) {
   return Guarded("list api keys", [&]() -> Result<std::vector<ApiKey>> {
     auto db = pool_.Acquire();

@@ -33,6 +33,8 @@ class SqliteStore final : public Store {
 
   Result<ApiKey> CreateApiKey(const ApiKey& key, bool enforce_limit) override;
   Result<std::optional<ApiKey>> FindApiKeyByHash(const std::string& hash) override;
+  Result<std::optional<std::pair<ApiKey, Organization>>> FindKeyAndOrganization(
+      const std::string& hash) override;
   Result<std::vector<ApiKey>> ListApiKeys(const std::string& org_id) override;
   Result<ApiKey> RevokeApiKey(const std::string& key_id, Timestamp now) override;
   Status TouchApiKey(const std::string& key_id, Timestamp now) override;
