@@ -87,7 +87,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     // The drain ends with the last connection; the timer is only the upper bound. The last
     // reference may go on a worker thread, and the timer belongs to the I/O thread.
-    if (last && server_.stopping) {
+    if (last && server_.stopping && !server_.ioc.stopped()) {
       HttpServer::Impl* impl = &server_;
       net::post(server_.ioc, [impl] { impl->drain_timer.cancel(); });
     }

@@ -1,11 +1,24 @@
 // The SQLite ImportSession: upserts that change nothing when the same data arrives again, with
-// id lookups cached for the length of the import so a million snapshot lines cost one insert
-// and one update each.
+// id lookups cached for the length of the import so that a million snapshot lines cost one
+// insert each.
+//
+// What the import defers, and why:
+// - A video's current counts (those of its latest snapshot) are gathered per batch in memory and
+//   written once per video at commit, instead of one UPDATE per snapshot line.
+// - The running cohort sums (cohort_sync.h) are recomputed once per changed video at the end of
+//   the import (the session's destructor), not per batch: a file ordered by time touches every
+//   video in every batch, and each recomputation reads the video's whole history. Until then,
+//   and if the process dies before, the sums lag the committed snapshots.
+// - stats_generation is bumped at each commit for every organization the batch changed, so that
+//   cached stats answers of a running `serve` are invalidated; an import that changes nothing
+//   bumps nothing.
 #include <spdlog/spdlog.h>
 
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
+#include "store/sqlite/cohort_sync.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace goatherd::sqlite {
@@ -16,9 +29,39 @@ Error Dangling(const std::string& what, const std::string& id) {
                             "nor in the database)");
 }
 
+// The import connection's page cache: a batch of snapshots in time order scatters its inserts
+// over the whole snapshot table, and SQLite's default 2 MB cache then rereads pages constantly.
+constexpr const char* kImportCacheSize = "PRAGMA cache_size = -262144";  // 256 MiB
+constexpr const char* kDefaultCacheSize = "PRAGMA cache_size = -2000";
+// Such a batch also rewrites most pages of that table; checkpointing after every commit (the
+// default, at 1000 WAL pages) would copy them all to the database file each time. Checkpoints
+// every 64 MiB of WAL copy each page once for many commits.
+constexpr const char* kImportCheckpoint = "PRAGMA wal_autocheckpoint = 16384";
+constexpr const char* kDefaultCheckpoint = "PRAGMA wal_autocheckpoint = 1000";
+constexpr std::size_t kCohortSyncChunk = 500;  // videos per transaction after the import
+
 class SqliteImportSession final : public ImportSession {
  public:
-  SqliteImportSession(Pool& pool, Timestamp now) : db_(pool.Acquire()), now_(now) {}
+  SqliteImportSession(Pool& pool, Timestamp now) : db_(pool.Acquire()), now_(now) {
+    db_->Exec(kImportCacheSize);
+    db_->Exec(kImportCheckpoint);
+  }
+
+  ~SqliteImportSession() override {
+    txn_.reset();
+    try {
+      SyncCohorts();
+    } catch (const std::exception& e) {
+      spdlog::error("import: updating cohort sums: {}", e.what());
+    }
+    try {
+      db_->Exec(kDefaultCacheSize);
+      db_->Exec(kDefaultCheckpoint);
+      db_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (const std::exception&) {
+      // The connection goes back to the pool either way; a large cache only costs memory.
+    }
+  }
 
   Status BeginBatch() override {
     return Guard([&]() -> Status {
@@ -28,13 +71,19 @@ class SqliteImportSession final : public ImportSession {
   }
   Status CommitBatch() override {
     return Guard([&]() -> Status {
+      FlushLatest();
+      for (const auto& org : batch_orgs_) BumpStatsGeneration(*db_, org);
       txn_->Commit();
       txn_.reset();
+      cohort_pending_.insert(batch_videos_.begin(), batch_videos_.end());
+      rebuild_orgs_.insert(batch_rebuild_orgs_.begin(), batch_rebuild_orgs_.end());
+      ClearBatch();
       return Status::Ok();
     });
   }
   void RollbackBatch() override {
     txn_.reset();
+    ClearBatch();
     // Ids cached during the failed batch may name rows that were rolled back.
     projects_.clear();
     creators_.clear();
@@ -44,6 +93,12 @@ class SqliteImportSession final : public ImportSession {
 
   Status PutOrganization(const Organization& o, bool explicit_created_at) override {
     return Guard([&]() -> Status {
+      std::optional<std::string> old_timezone;
+      {
+        auto s = db_->Prepare("SELECT timezone FROM organizations WHERE id = ?");
+        s.Bind(1, o.id);
+        if (s.Step()) old_timezone = s.Text(0);
+      }
       db_->Prepare(
              "INSERT INTO organizations (id, name, timezone, plan, settings, banned, created_at, "
              "updated_at) VALUES (?1, ?2, ?3, ?4, '{}', 0, ?5, ?6) "
@@ -62,6 +117,11 @@ class SqliteImportSession final : public ImportSession {
           .Bind(7, explicit_created_at)
           .Exec();
       orgs_.emplace(o.id);
+      // Day numbers of the cohort sums are local to the organization's zone.
+      if (old_timezone && *old_timezone != o.timezone) {
+        batch_rebuild_orgs_.insert(o.id);
+        batch_orgs_.insert(o.id);
+      }
       return Status::Ok();
     });
   }
@@ -170,17 +230,20 @@ class SqliteImportSession final : public ImportSession {
           .Bind(10, now_)
           .Bind(11, explicit_created_at)
           .Exec();
-      auto seq = VideoSeq(v.id);
-      if (!seq || seq->project_id != v.project_id) {
+      bool changed = db_->Changes() > 0;
+      auto ref = VideoSeq(v.id);
+      if (!ref || ref->project_id != v.project_id) {
         return Error::InvalidBody("video '" + v.id + "' already belongs to another project");
       }
+      // Status, creator and posted_at decide whether and where a video counts in the cohorts.
+      if (changed) MarkChanged(*ref);
       return Status::Ok();
     });
   }
 
   Status PutVideoSnapshot(const std::string& video_id, const VideoSnapshot& s) override {
     return Guard([&]() -> Status {
-      auto video = VideoSeq(video_id);
+      const VideoRef* video = VideoSeq(video_id);
       if (!video) return Dangling("video_id", video_id);
       db_->Prepare(
              "INSERT INTO video_snapshots (video_seq, snapshot_at, view_count, like_count, "
@@ -202,21 +265,13 @@ class SqliteImportSession final : public ImportSession {
           .Bind(7, s.counts[kSaves])
           .Bind(8, static_cast<std::int64_t>(s.reason))
           .Exec();
-      // The current counts are those of the latest snapshot, whatever order snapshots arrive in.
-      db_->Prepare(
-             "UPDATE videos SET view_count = ?2, like_count = ?3, comment_count = ?4, "
-             "share_count = ?5, save_count = ?6, last_scraped_at = ?7 WHERE seq = ?1 AND "
-             "(last_scraped_at IS NULL OR last_scraped_at < ?7 OR (last_scraped_at = ?7 AND "
-             "(view_count, like_count, comment_count, share_count, save_count) IS NOT "
-             "(?2, ?3, ?4, ?5, ?6)))")
-          .Bind(1, video->seq)
-          .Bind(2, s.counts[kViews])
-          .Bind(3, s.counts[kLikes])
-          .Bind(4, s.counts[kComments])
-          .Bind(5, s.counts[kShares])
-          .Bind(6, s.counts[kSaves])
-          .Bind(7, s.snapshot_at)
-          .Exec();
+      if (db_->Changes() > 0) MarkChanged(*video);
+      // The current counts are those of the latest snapshot, whatever order snapshots arrive
+      // in; at equal times the later line wins, as its upsert did above.
+      auto [it, fresh] = latest_.try_emplace(video->seq, Latest{s.snapshot_at, s.counts});
+      if (!fresh && s.snapshot_at >= it->second.snapshot_at) {
+        it->second = Latest{s.snapshot_at, s.counts};
+      }
       return Status::Ok();
     });
   }
@@ -262,15 +317,86 @@ class SqliteImportSession final : public ImportSession {
     std::int64_t seq;
     std::string project_id;
   };
+  struct Latest {
+    Timestamp snapshot_at;
+    VideoCounts counts;
+  };
 
+  // The import is an operator's command: its errors may say what the database said.
   template <class F>
   Status Guard(F&& body) {
     try {
       return body();
     } catch (const std::exception& e) {
-      spdlog::error("import: {}", e.what());
-      return Error::Internal();
+      spdlog::debug("import: {}", e.what());
+      return Error(500, "internal_error", std::string("database error: ") + e.what());
     }
+  }
+
+  void MarkChanged(const VideoRef& video) {
+    batch_videos_.insert(video.seq);
+    if (auto org = ProjectOrg(video.project_id)) batch_orgs_.insert(*org);
+  }
+
+  void FlushLatest() {
+    for (const auto& [seq, latest] : latest_) {
+      const VideoCounts& c = latest.counts;
+      db_->Prepare(
+             "UPDATE videos SET view_count = ?2, like_count = ?3, comment_count = ?4, "
+             "share_count = ?5, save_count = ?6, last_scraped_at = ?7 WHERE seq = ?1 AND "
+             "(last_scraped_at IS NULL OR last_scraped_at < ?7 OR (last_scraped_at = ?7 AND "
+             "(view_count, like_count, comment_count, share_count, save_count) IS NOT "
+             "(?2, ?3, ?4, ?5, ?6)))")
+          .Bind(1, seq)
+          .Bind(2, c[kViews])
+          .Bind(3, c[kLikes])
+          .Bind(4, c[kComments])
+          .Bind(5, c[kShares])
+          .Bind(6, c[kSaves])
+          .Bind(7, latest.snapshot_at)
+          .Exec();
+    }
+  }
+
+  void ClearBatch() {
+    latest_.clear();
+    batch_videos_.clear();
+    batch_orgs_.clear();
+    batch_rebuild_orgs_.clear();
+  }
+
+  // Brings the cohort sums up to date with every committed change, in short transactions so a
+  // running `serve` is never locked out for long.
+  void SyncCohorts() {
+    if (cohort_pending_.empty() && rebuild_orgs_.empty()) return;
+    std::unordered_set<std::string> orgs;
+    for (const auto& org : rebuild_orgs_) {
+      WriteTxn txn(*db_);
+      RebuildOrgCohorts(*db_, org);
+      BumpStatsGeneration(*db_, org);
+      txn.Commit();
+    }
+    std::vector<std::int64_t> seqs;
+    for (auto seq : cohort_pending_) {
+      auto s = db_->Prepare("SELECT org_id FROM videos WHERE seq = ?");
+      s.Bind(1, seq);
+      // A rebuilt organization's videos are already done.
+      if (s.Step() && !rebuild_orgs_.count(s.Text(0))) seqs.push_back(seq);
+    }
+    for (std::size_t i = 0; i < seqs.size(); i += kCohortSyncChunk) {
+      WriteTxn txn(*db_);
+      std::unordered_set<std::string> chunk_orgs;
+      for (std::size_t j = i; j < seqs.size() && j < i + kCohortSyncChunk; ++j) {
+        SyncVideoCohort(*db_, seqs[j]);
+        auto s = db_->Prepare("SELECT org_id FROM videos WHERE seq = ?");
+        s.Bind(1, seqs[j]);
+        if (s.Step()) chunk_orgs.insert(s.Text(0));
+      }
+      for (const auto& org : chunk_orgs) BumpStatsGeneration(*db_, org);
+      txn.Commit();
+    }
+    cohort_pending_.clear();
+    rebuild_orgs_.clear();
   }
 
   bool OrgExists(const std::string& id) {
@@ -281,35 +407,44 @@ class SqliteImportSession final : public ImportSession {
     orgs_.emplace(id);
     return true;
   }
-  std::optional<std::string> ProjectOrg(const std::string& id) {
-    if (auto it = projects_.find(id); it != projects_.end()) return it->second;
+  const std::string* ProjectOrg(const std::string& id) {
+    if (auto it = projects_.find(id); it != projects_.end()) return &it->second;
     auto s = db_->Prepare("SELECT org_id FROM projects WHERE id = ?");
     s.Bind(1, id);
-    if (!s.Step()) return std::nullopt;
-    return projects_.emplace(id, s.Text(0)).first->second;
+    if (!s.Step()) return nullptr;
+    return &projects_.emplace(id, s.Text(0)).first->second;
   }
-  std::optional<std::string> CreatorProject(const std::string& id) {
-    if (auto it = creators_.find(id); it != creators_.end()) return it->second;
+  const std::string* CreatorProject(const std::string& id) {
+    if (auto it = creators_.find(id); it != creators_.end()) return &it->second;
     auto s = db_->Prepare("SELECT project_id FROM creators WHERE id = ?");
     s.Bind(1, id);
-    if (!s.Step()) return std::nullopt;
-    return creators_.emplace(id, s.Text(0)).first->second;
+    if (!s.Step()) return nullptr;
+    return &creators_.emplace(id, s.Text(0)).first->second;
   }
-  std::optional<VideoRef> VideoSeq(const std::string& id) {
-    if (auto it = videos_.find(id); it != videos_.end()) return it->second;
+  const VideoRef* VideoSeq(const std::string& id) {
+    if (auto it = videos_.find(id); it != videos_.end()) return &it->second;
     auto s = db_->Prepare("SELECT seq, project_id FROM videos WHERE id = ?");
     s.Bind(1, id);
-    if (!s.Step()) return std::nullopt;
-    return videos_.emplace(id, VideoRef{s.Int(0), s.Text(1)}).first->second;
+    if (!s.Step()) return nullptr;
+    return &videos_.emplace(id, VideoRef{s.Int(0), s.Text(1)}).first->second;
   }
 
   Pool::Lease db_;
   Timestamp now_;
   std::optional<WriteTxn> txn_;
+  // Id caches (valid while no batch has been rolled back since they were filled).
   std::unordered_set<std::string> orgs_;
   std::unordered_map<std::string, std::string> projects_;
   std::unordered_map<std::string, std::string> creators_;
   std::unordered_map<std::string, VideoRef> videos_;
+  // The open batch.
+  std::unordered_map<std::int64_t, Latest> latest_;
+  std::unordered_set<std::int64_t> batch_videos_;
+  std::unordered_set<std::string> batch_orgs_;
+  std::unordered_set<std::string> batch_rebuild_orgs_;
+  // Committed changes still to be reflected in the cohort sums.
+  std::unordered_set<std::int64_t> cohort_pending_;
+  std::unordered_set<std::string> rebuild_orgs_;
 };
 
 }  // namespace
