@@ -44,6 +44,7 @@ App::App(Store& store, const Clock& clock, std::string cursor_secret, AppOptions
   RegisterProjectRoutes(router_);
   RegisterVideoRoutes(router_);
   RegisterOrgRoutes(router_);
+  RegisterRemovedRoutes(router_);
 }
 
 Response App::Handle(const Request& request) {

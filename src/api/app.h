@@ -62,5 +62,6 @@ void RegisterDiscoveryRoutes(Router& router);
 void RegisterProjectRoutes(Router& router);
 void RegisterVideoRoutes(Router& router);
 void RegisterOrgRoutes(Router& router);
+void RegisterRemovedRoutes(Router& router);
 
 }  // namespace goatherd::api

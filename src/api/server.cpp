@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -13,6 +14,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/url/pct_string_view.hpp>
 #include <chrono>
 #include <mutex>
 #include <random>
@@ -57,14 +59,16 @@ struct HttpServer::Impl {
 
   App& app;
   ServerOptions options;
+  // Declared before the io_context: handlers it still holds at destruction end sessions, whose
+  // destructors need the registry alive.
+  std::mutex sessions_mu;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
   net::io_context ioc{1};
   tcp::acceptor acceptor{ioc};
   net::signal_set signals{ioc, SIGINT, SIGTERM};
   net::steady_timer drain_timer{ioc};
   net::thread_pool workers;
   std::atomic<bool> stopping{false};
-  std::mutex sessions_mu;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
 
   void Accept();
   void BeginStop();
@@ -145,7 +149,14 @@ class Session : public std::enable_shared_from_this<Session> {
     req.method = std::string(msg.method_string());
     req.target = std::string(msg.target());
     auto q = req.target.find('?');
-    req.path = req.target.substr(0, q);
+    auto decoded = boost::urls::make_pct_string_view(boost::core::string_view(
+        req.target.data(), q == std::string::npos ? req.target.size() : q));
+    if (!decoded) {
+      return Reply(ErrorResponse({400, "invalid_query",
+                                  "Malformed HTTP request: invalid percent-encoding in the path"}),
+                   NewRequestId(), false);
+    }
+    req.path = decoded->decode();
     if (q != std::string::npos) req.raw_query = req.target.substr(q + 1);
     for (const auto& field : msg) {
       std::string name(field.name_string());
@@ -205,9 +216,28 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(std::chrono::seconds(server_.options.read_timeout_seconds));
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-                        if (ec || !res->keep_alive()) return self->Close();
+                        if (ec) return self->Close();
+                        if (!res->keep_alive()) return self->Linger();
                         self->Read();
                       });
+  }
+
+  // Ends a connection after a final answer without losing it: closing a socket with unread input
+  // (the rest of a refused 2 MiB body) makes the kernel send a reset, which can destroy the
+  // answer in flight. So: stop sending, drain what the client still sends for a moment, close.
+  void Linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    Drain();
+  }
+  void Drain() {
+    auto buf = std::make_shared<std::array<char, 16384>>();
+    stream_.async_read_some(net::buffer(*buf),
+                            [self = shared_from_this(), buf](beast::error_code ec, std::size_t) {
+                              if (ec || ++self->drained_reads_ > 256) return self->Close();
+                              self->Drain();
+                            });
   }
 
   void Close() {
@@ -227,6 +257,7 @@ class Session : public std::enable_shared_from_this<Session> {
   HttpServer::Impl& server_;
   std::string peer_;
   bool busy_ = false;
+  int drained_reads_ = 0;
 };
 
 void HttpServer::Impl::Accept() {

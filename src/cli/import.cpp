@@ -222,7 +222,8 @@ int Import(const ImportOptions& o) {
   // Abandons the open batch and reports; everything committed before it stays.
   auto stop = [&](const std::string& message) {
     if (in_batch) session->RollbackBatch();
-    session.reset();  // finishes the work deferred to the end of the import
+    (void)session->Finish();  // what was committed gets its running aggregates all the same
+    session.reset();
     progress.Finish();
     PrintSummary(committed, committed_lines, SecondsSince(start), /*failed=*/true);
     return Fail(message);
@@ -304,7 +305,12 @@ int Import(const ImportOptions& o) {
     Status s = commit();
     if (!s) return fail_line("cannot commit: " + s.error().message);
   }
-  session.reset();  // finishes the work deferred to the end of the import, inside the timing
+  // The work deferred to the end of the import, inside the timing.
+  if (Status s = session->Finish(); !s) {
+    return Fail("the data is imported, but updating the running aggregates failed: " +
+                s.error().message + " (the next import or `serve` start completes it)");
+  }
+  session.reset();
   progress.Finish();
   PrintSummary(committed, committed_lines, SecondsSince(start), /*failed=*/false);
   return 0;

@@ -33,6 +33,10 @@ int RunServer(Store& store, const Clock& clock, const ServeOptions& o,
   if (port < 0 || port > 65535) {
     return Fail("--listen port must be 0..65535, got '" + o.listen + "'", 2);
   }
+  if (auto synced = store.SyncDeferredWork(); synced && *synced > 0) {
+    spdlog::info("completed the running aggregates of {} videos an interrupted import left",
+                 *synced);
+  }
   auto secret = store.ServerSecret("cursor");
   if (!secret) return Fail("cannot read the server secret from the database");
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -28,14 +29,21 @@ struct Error {
 
   Error() = default;
   Error(int status, std::string code, std::string message, std::vector<MetaField> extra = {})
-      : status(status), code(std::move(code)), message(std::move(message)), extra(std::move(extra)) {}
+      : status(status),
+        code(std::move(code)),
+        message(std::move(message)),
+        extra(std::move(extra)) {}
 
   static Error Internal() { return Error(); }
-  static Error NotFound(std::string what = "Not found") { return {404, "not_found", std::move(what)}; }
+  static Error NotFound(std::string what = "Not found") {
+    return {404, "not_found", std::move(what)};
+  }
   static Error InvalidQuery(std::string m) { return {400, "invalid_query", std::move(m)}; }
   static Error InvalidBody(std::string m) { return {400, "invalid_body", std::move(m)}; }
   static Error InvalidParams(std::string m) { return {400, "invalid_params", std::move(m)}; }
-  static Error Conflict(std::string code, std::string m) { return {409, std::move(code), std::move(m)}; }
+  static Error Conflict(std::string code, std::string m) {
+    return {409, std::move(code), std::move(m)};
+  }
   static Error LimitReached(const std::string& limit_key, std::int64_t current, std::int64_t max) {
     return {402,
             "limit_reached",
@@ -48,8 +56,8 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}           // NOLINT: implicit by design
-  Result(Error error) : v_(std::move(error)) {}       // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() & { return std::get<0>(v_); }
@@ -69,15 +77,14 @@ class [[nodiscard]] Result {
 class [[nodiscard]] Status {
  public:
   Status() = default;
-  Status(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT: implicit by design
+  Status(Error error) : error_(std::move(error)) {}  // NOLINT: implicit by design
   static Status Ok() { return {}; }
-  bool ok() const { return ok_; }
-  explicit operator bool() const { return ok_; }
-  const Error& error() const { return error_; }
+  bool ok() const { return !error_.has_value(); }
+  explicit operator bool() const { return ok(); }
+  const Error& error() const { return *error_; }
 
  private:
-  Error error_;
-  bool ok_ = true;
+  std::optional<Error> error_;  // empty on success: no Error (and its strings) is built
 };
 
 }  // namespace goatherd

@@ -101,6 +101,9 @@ class ImportSession {
   virtual Status PutVideo(const Video& video, bool explicit_created_at) = 0;
   virtual Status PutVideoSnapshot(const std::string& video_id, const VideoSnapshot& snapshot) = 0;
   virtual Status PutCreatorSnapshot(const CreatorSnapshot& snapshot) = 0;
+  // Completes the work the import deferred past its commits (the running aggregates). Also done
+  // by the next import or `serve` start if the process dies first.
+  virtual Status Finish() = 0;
 };
 
 class Store {
@@ -226,6 +229,8 @@ class Store {
                                 Timestamp at) = 0;
 
   virtual std::unique_ptr<ImportSession> BeginImport(Timestamp now) = 0;
+  // Completes aggregate maintenance an interrupted import left behind; returns videos synced.
+  virtual Result<std::int64_t> SyncDeferredWork() = 0;
 };
 
 // Opens the store a `--db` value names: a file path (SQLite) or, later, a postgresql:// URL.

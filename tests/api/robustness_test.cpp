@@ -316,8 +316,13 @@ class Generator {
         return RandomUuid().substr(0, static_cast<std::size_t>(Uniform(0, 35)));
       case 7:
         return RandomUuid() + "0";
-      case 8:
-        return "%30" + Pick(w_.project_ids).substr(1);  // percent-encoded first digit
+      case 8: {
+        // The path is percent-decoded before routing: "%30" is "0", so this names the project
+        // when its id starts with 0.
+        std::string id = Pick(w_.project_ids);
+        *valid = id[0] == '0';
+        return "%30" + id.substr(1);
+      }
       case 9:
         return "%zz";
       case 10:
@@ -448,7 +453,6 @@ class Generator {
         break;
       case 8: {
         static const std::vector<std::string> kOdd = {"/api/v1/nope",
-                                                      "/api/v1/%70rojects",
                                                       "//api/v1/projects",
                                                       "/api/v1/./projects",
                                                       "/api/v1/projects/",
@@ -463,6 +467,11 @@ class Generator {
                                                       "/%"};
         target = Pick(kOdd);
         target_valid = false;
+        // The path is percent-decoded before routing, so this one is the projects list.
+        if (Chance(5)) {
+          target = "/api/v1/%70rojects";
+          target_valid = true;
+        }
         break;
       }
       case 9:

@@ -1,5 +1,6 @@
 #include "store/sqlite/cohort_sync.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "core/time.h"
@@ -120,6 +121,44 @@ void RebuildOrgCohorts(Db& db, const std::string& org_id) {
   s.Bind(1, org_id);
   while (s.Step()) seqs.push_back(s.Int(0));
   for (auto seq : seqs) SyncVideoCohort(db, seq);
+}
+
+std::int64_t SyncDeferredCohorts(Db& db) {
+  constexpr int kChunk = 500;
+  std::vector<std::string> orgs;
+  {
+    auto s = db.Prepare("SELECT id FROM organizations WHERE cohort_rebuild = 1");
+    while (s.Step()) orgs.push_back(s.Text(0));
+  }
+  for (const auto& org : orgs) {
+    WriteTxn txn(db);
+    RebuildOrgCohorts(db, org);
+    db.Prepare("UPDATE videos SET cohort_dirty = 0 WHERE org_id = ? AND cohort_dirty = 1")
+        .Bind(1, org)
+        .Exec();
+    db.Prepare("UPDATE organizations SET cohort_rebuild = 0 WHERE id = ?").Bind(1, org).Exec();
+    BumpStatsGeneration(db, org);
+    txn.Commit();
+  }
+  std::int64_t synced = 0;
+  while (true) {
+    WriteTxn txn(db);
+    std::vector<std::pair<std::int64_t, std::string>> chunk;
+    auto s = db.Prepare("SELECT seq, org_id FROM videos WHERE cohort_dirty = 1 LIMIT ?");
+    s.Bind(1, kChunk);
+    while (s.Step()) chunk.emplace_back(s.Int(0), s.Text(1));
+    if (chunk.empty()) break;
+    std::vector<std::string> touched;
+    for (const auto& [seq, org] : chunk) {
+      SyncVideoCohort(db, seq);
+      db.Prepare("UPDATE videos SET cohort_dirty = 0 WHERE seq = ?").Bind(1, seq).Exec();
+      if (std::find(touched.begin(), touched.end(), org) == touched.end()) touched.push_back(org);
+    }
+    for (const auto& org : touched) BumpStatsGeneration(db, org);
+    txn.Commit();
+    synced += static_cast<std::int64_t>(chunk.size());
+  }
+  return synced;
 }
 
 void BumpStatsGeneration(Db& db, const std::string& org_id) {

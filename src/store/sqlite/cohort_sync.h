@@ -15,6 +15,10 @@ namespace goatherd::sqlite {
 void SyncVideoCohort(Db& db, std::int64_t video_seq);
 // After a change of the organization's timezone: every video's velocity is recomputed.
 void RebuildOrgCohorts(Db& db, const std::string& org_id);
+// Completes what imports deferred: rebuilds organizations marked cohort_rebuild and syncs videos
+// marked cohort_dirty, in short transactions of its own. Returns how many videos it synced.
+std::int64_t SyncDeferredCohorts(Db& db);
+
 // Invalidates cached stats answers of the organization (in every process).
 void BumpStatsGeneration(Db& db, const std::string& org_id);
 

@@ -246,11 +246,20 @@ UPDATE plan_limits SET value = 0 WHERE plan = 'demo'
                     'min_creator_profiles_hours');
 )sql";
 
+// Work an import defers past its commits, marked in the same transactions as the data, so that
+// a killed import is completed by the next import or `serve` start instead of being lost.
+constexpr const char* kCohortMarks = R"sql(
+ALTER TABLE videos ADD COLUMN cohort_dirty INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE organizations ADD COLUMN cohort_rebuild INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX videos_cohort_dirty ON videos (cohort_dirty) WHERE cohort_dirty = 1;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitial},
     {2, "video stats: cohort sums, stats generation", kVideoStats},
     {3, "platform: api usage, idempotency keys", kPlatform},
     {4, "scrape jobs, demo plan", kScrape},
+    {5, "deferred cohort marks", kCohortMarks},
 };
 
 }  // namespace

@@ -6,9 +6,10 @@
 // - A video's current counts (those of its latest snapshot) are gathered per batch in memory and
 //   written once per video at commit, instead of one UPDATE per snapshot line.
 // - The running cohort sums (cohort_sync.h) are recomputed once per changed video at the end of
-//   the import (the session's destructor), not per batch: a file ordered by time touches every
-//   video in every batch, and each recomputation reads the video's whole history. Until then,
-//   and if the process dies before, the sums lag the committed snapshots.
+//   the import (Finish), not per batch: a file ordered by time touches every video in every
+//   batch, and each recomputation reads the video's whole history. Each batch marks its videos
+//   (cohort_dirty) in its own transaction, so if the process dies before Finish, the next import
+//   or `serve` start completes the work.
 // - stats_generation is bumped at each commit for every organization the batch changed, so that
 //   cached stats answers of a running `serve` are invalidated; an import that changes nothing
 //   bumps nothing.
@@ -38,7 +39,6 @@ constexpr const char* kDefaultCacheSize = "PRAGMA cache_size = -2000";
 // every 64 MiB of WAL copy each page once for many commits.
 constexpr const char* kImportCheckpoint = "PRAGMA wal_autocheckpoint = 16384";
 constexpr const char* kDefaultCheckpoint = "PRAGMA wal_autocheckpoint = 1000";
-constexpr std::size_t kCohortSyncChunk = 500;  // videos per transaction after the import
 
 class SqliteImportSession final : public ImportSession {
  public:
@@ -49,11 +49,6 @@ class SqliteImportSession final : public ImportSession {
 
   ~SqliteImportSession() override {
     txn_.reset();
-    try {
-      SyncCohorts();
-    } catch (const std::exception& e) {
-      spdlog::error("import: updating cohort sums: {}", e.what());
-    }
     try {
       db_->Exec(kDefaultCacheSize);
       db_->Exec(kDefaultCheckpoint);
@@ -73,14 +68,28 @@ class SqliteImportSession final : public ImportSession {
     return Guard([&]() -> Status {
       FlushLatest();
       for (const auto& org : batch_orgs_) BumpStatsGeneration(*db_, org);
+      // The cohort work is deferred to Finish, but marked here, with the data it is about.
+      for (auto seq : batch_videos_) {
+        db_->Prepare("UPDATE videos SET cohort_dirty = 1 WHERE seq = ?").Bind(1, seq).Exec();
+      }
+      for (const auto& org : batch_rebuild_orgs_) {
+        db_->Prepare("UPDATE organizations SET cohort_rebuild = 1 WHERE id = ?")
+            .Bind(1, org)
+            .Exec();
+      }
       txn_->Commit();
       txn_.reset();
-      cohort_pending_.insert(batch_videos_.begin(), batch_videos_.end());
-      rebuild_orgs_.insert(batch_rebuild_orgs_.begin(), batch_rebuild_orgs_.end());
       ClearBatch();
       return Status::Ok();
     });
   }
+  Status Finish() override {
+    return Guard([&]() -> Status {
+      SyncDeferredCohorts(*db_);
+      return Status::Ok();
+    });
+  }
+
   void RollbackBatch() override {
     txn_.reset();
     ClearBatch();
@@ -365,40 +374,6 @@ class SqliteImportSession final : public ImportSession {
     batch_rebuild_orgs_.clear();
   }
 
-  // Brings the cohort sums up to date with every committed change, in short transactions so a
-  // running `serve` is never locked out for long.
-  void SyncCohorts() {
-    if (cohort_pending_.empty() && rebuild_orgs_.empty()) return;
-    std::unordered_set<std::string> orgs;
-    for (const auto& org : rebuild_orgs_) {
-      WriteTxn txn(*db_);
-      RebuildOrgCohorts(*db_, org);
-      BumpStatsGeneration(*db_, org);
-      txn.Commit();
-    }
-    std::vector<std::int64_t> seqs;
-    for (auto seq : cohort_pending_) {
-      auto s = db_->Prepare("SELECT org_id FROM videos WHERE seq = ?");
-      s.Bind(1, seq);
-      // A rebuilt organization's videos are already done.
-      if (s.Step() && !rebuild_orgs_.count(s.Text(0))) seqs.push_back(seq);
-    }
-    for (std::size_t i = 0; i < seqs.size(); i += kCohortSyncChunk) {
-      WriteTxn txn(*db_);
-      std::unordered_set<std::string> chunk_orgs;
-      for (std::size_t j = i; j < seqs.size() && j < i + kCohortSyncChunk; ++j) {
-        SyncVideoCohort(*db_, seqs[j]);
-        auto s = db_->Prepare("SELECT org_id FROM videos WHERE seq = ?");
-        s.Bind(1, seqs[j]);
-        if (s.Step()) chunk_orgs.insert(s.Text(0));
-      }
-      for (const auto& org : chunk_orgs) BumpStatsGeneration(*db_, org);
-      txn.Commit();
-    }
-    cohort_pending_.clear();
-    rebuild_orgs_.clear();
-  }
-
   bool OrgExists(const std::string& id) {
     if (orgs_.count(id)) return true;
     auto s = db_->Prepare("SELECT 1 FROM organizations WHERE id = ?");
@@ -442,9 +417,6 @@ class SqliteImportSession final : public ImportSession {
   std::unordered_set<std::int64_t> batch_videos_;
   std::unordered_set<std::string> batch_orgs_;
   std::unordered_set<std::string> batch_rebuild_orgs_;
-  // Committed changes still to be reflected in the cohort sums.
-  std::unordered_set<std::int64_t> cohort_pending_;
-  std::unordered_set<std::string> rebuild_orgs_;
 };
 
 }  // namespace

@@ -45,6 +45,13 @@ Result<Organization> SqliteStore::UpdateOrganization(const std::string& id,
   });
 }
 
+Result<std::int64_t> SqliteStore::SyncDeferredWork() {
+  return Guarded("sync deferred work", [&]() -> Result<std::int64_t> {
+    auto db = pool_.Acquire();
+    return SyncDeferredCohorts(*db);
+  });
+}
+
 Result<std::vector<goatherd::PlanLimit>> SqliteStore::PlanLimits(const std::string& plan) {
   return Guarded("plan limits", [&]() -> Result<std::vector<goatherd::PlanLimit>> {
     auto db = pool_.Acquire();

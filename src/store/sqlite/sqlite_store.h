@@ -89,6 +89,7 @@ class SqliteStore final : public Store {
                         Timestamp at) override;
 
   std::unique_ptr<ImportSession> BeginImport(Timestamp now) override;
+  Result<std::int64_t> SyncDeferredWork() override;
 
   Pool& pool() { return pool_; }
 
