@@ -33,13 +33,15 @@ App::App(Store& store, const Clock& clock, std::string cursor_secret, AppOptions
       cursors_(std::move(cursor_secret)),
       auth_(store, clock),
       options_(options),
-      window_(options.requests_per_minute, 60'000) {
+      window_(options.requests_per_minute, 60'000),
+      plan_limits_(store, clock) {
   if (options_.daily_quota) daily_ = std::make_unique<DailyQuota>(store_, clock_);
   services_.store = &store_;
   services_.clock = &clock_;
   services_.cursors = &cursors_;
   services_.router = &router_;
   services_.stats_cache = &stats_cache_;
+  services_.plan_limits = &plan_limits_;
   RegisterDiscoveryRoutes(router_);
   RegisterProjectRoutes(router_);
   RegisterVideoRoutes(router_);
@@ -117,21 +119,6 @@ Response App::Dispatch(const Request& request) {
   return route.handler(ctx);
 }
 
-std::optional<std::int64_t> App::DailyLimitOf(const std::string& plan) {
-  constexpr std::int64_t kRefreshMs = 10'000;
-  std::int64_t now = clock_.NowMs();
-  {
-    std::lock_guard lock(plan_cache_mu_);
-    auto it = plan_cache_.find(plan);
-    if (it != plan_cache_.end() && now - it->second.second < kRefreshMs) return it->second.first;
-  }
-  auto limit = store_.PlanLimit(plan, "max_api_requests_per_day");
-  std::optional<std::int64_t> value = limit ? *limit : std::optional<std::int64_t>();
-  std::lock_guard lock(plan_cache_mu_);
-  plan_cache_[plan] = {value, now};
-  return value;
-}
-
 std::optional<Response> App::CheckRateLimits(const Principal& who) {
   auto refuse = [](std::int64_t retry_after) {
     return ErrorResponse(
@@ -143,7 +130,9 @@ std::optional<Response> App::CheckRateLimits(const Principal& who) {
     if (auto wait = window_.Admit(who.key.id, now_ms)) return refuse(*wait);
   }
   if (daily_) {
-    if (auto wait = daily_->Consume(who.org.id, DailyLimitOf(who.org.plan))) {
+    auto limit = plan_limits_.Get(who.org.plan, "max_api_requests_per_day");
+    if (!limit) return ErrorResponse(limit.error());
+    if (auto wait = daily_->Consume(who.org.id, *limit)) {
       if (windowed) window_.Undo(who.key.id, now_ms);
       return refuse(*wait);
     }

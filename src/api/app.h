@@ -12,6 +12,7 @@
 #include "api/auth.h"
 #include "api/http_types.h"
 #include "api/pagination.h"
+#include "api/plan_limits.h"
 #include "api/rate_limiter.h"
 #include "api/router.h"
 #include "api/stats_cache.h"
@@ -39,7 +40,6 @@ class App {
   std::optional<Response> CheckRateLimits(const Principal& who);
   // Runs the handler under the Idempotency-Key rules of api-conventions.md.
   Response RunIdempotent(const Route& route, RequestContext& ctx, const std::string& key);
-  std::optional<std::int64_t> DailyLimitOf(const std::string& plan);
 
   Store& store_;
   const Clock& clock_;
@@ -51,10 +51,7 @@ class App {
   AppOptions options_;
   SlidingWindowLimiter window_;
   std::unique_ptr<DailyQuota> daily_;
-  std::mutex plan_cache_mu_;
-  // plan -> (max_api_requests_per_day, when read): limits are data the operator may edit, so
-  // they are re-read every few seconds rather than on every request.
-  std::unordered_map<std::string, std::pair<std::optional<std::int64_t>, std::int64_t>> plan_cache_;
+  PlanLimitCache plan_limits_;
 };
 
 // Registration of each resource's routes (one file each under routes/).

@@ -46,8 +46,8 @@ Result<DateRange> ReadDateRange(const Query& query, const Organization& org, con
   return range;
 }
 
-Status CheckRetention(const DateRange& range, const Organization& org, Store& store) {
-  auto retention = store.PlanLimit(org.plan, "stats_history_retention_days");
+Status CheckRetention(const DateRange& range, const Organization& org, PlanLimitCache& limits) {
+  auto retention = limits.Get(org.plan, "stats_history_retention_days");
   if (!retention) return retention.error();
   if (!retention->has_value()) return Status::Ok();
   std::int64_t days = **retention;

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "api/plan_limits.h"
 #include "api/query.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -27,6 +28,6 @@ struct DateRange {
 Result<DateRange> ReadDateRange(const Query& query, const Organization& org, const Clock& clock);
 
 // 402 retention_exceeded when `from` reaches past the plan's stats_history_retention_days.
-Status CheckRetention(const DateRange& range, const Organization& org, Store& store);
+Status CheckRetention(const DateRange& range, const Organization& org, PlanLimitCache& limits);
 
 }  // namespace goatherd::api

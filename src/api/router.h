@@ -26,6 +26,7 @@ namespace goatherd::api {
 class CursorCodec;
 class Router;
 class StatsCache;
+class PlanLimitCache;
 
 // A field of an entity or a request body, as documented in /schema and OpenAPI.
 // `type`: uuid, string, integer, number, boolean, timestamp, date, object, array<...>.
@@ -68,6 +69,7 @@ struct Services {
   const CursorCodec* cursors = nullptr;
   const Router* router = nullptr;
   StatsCache* stats_cache = nullptr;
+  PlanLimitCache* plan_limits = nullptr;
 };
 
 struct RequestContext {

@@ -117,6 +117,11 @@ std::optional<DayNumber> ParseDate(std::string_view s) {
 
 const date::time_zone* FindTimeZone(std::string_view name) {
   if (name.empty() || name.size() > 64) return nullptr;
+  // The system zone directory also holds files that are not IANA zone names: the host's own
+  // zone and the posix/ and right/ variants.
+  if (name == "localtime" || name.rfind("posix/", 0) == 0 || name.rfind("right/", 0) == 0) {
+    return nullptr;
+  }
   try {
     return date::locate_zone(name);
   } catch (const std::exception&) {

@@ -58,6 +58,12 @@ struct VideoView {
   std::optional<std::string> handle;  // the creator's current handle, else the video's author
   std::optional<std::string> creator_status;
   std::int64_t tracking_days = 90;  // the organization's video_tracking_days
+  std::int64_t seq = 0;             // the store's internal row number
+};
+
+struct VideoWithSnapshots {
+  VideoView view;
+  std::vector<VideoSnapshot> snapshots;  // oldest first
 };
 
 // One day number's running cohort sum (spec/videos.md, cohort).
@@ -180,9 +186,9 @@ class Store {
   // 409 invalid_transition for a status decision on a direct_add video.
   virtual Result<VideoView> UpdateVideo(const std::string& org_id, const std::string& id,
                                         const VideoPatch& patch, Timestamp now) = 0;
-  // All snapshots of a video, oldest first (the caller has checked the video is the org's).
-  virtual Result<std::vector<VideoSnapshot>> VideoSnapshots(const std::string& org_id,
-                                                            const std::string& video_id) = 0;
+  // A video and all its snapshots, in one read.
+  virtual Result<VideoWithSnapshots> GetVideoWithSnapshots(const std::string& org_id,
+                                                           const std::string& id) = 0;
 
   // Running cohort sums in the organization's zone: the creator's counted videos, or (creator
   // empty) every counted video of the organization. Ascending day numbers, sample_size >= 1.

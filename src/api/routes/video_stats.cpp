@@ -272,25 +272,25 @@ Response VideoStats(RequestContext& ctx) {
 
   auto generation = store.StatsGeneration(ctx.org->id);
   if (!generation) return ErrorResponse(generation.error());
-  auto view = store.GetVideo(ctx.org->id, id);
-  if (!view) return ErrorResponse(view.error());
-  if (Status st = CheckRetention(req->range, *ctx.org, store); !st) {
+  auto video = store.GetVideoWithSnapshots(ctx.org->id, id);
+  if (!video) return ErrorResponse(video.error());
+  const VideoView& view = video->view;
+  const std::vector<VideoSnapshot>& snapshots = video->snapshots;
+  if (Status st = CheckRetention(req->range, *ctx.org, *ctx.services.plan_limits); !st) {
     return ErrorResponse(st.error());
   }
   if (auto hit = ctx.services.stats_cache->Get(ctx.org->id + "|" + key, *generation)) {
     return StatsResponse(*hit, true);
   }
-  auto snapshots = store.VideoSnapshots(ctx.org->id, id);
-  if (!snapshots) return ErrorResponse(snapshots.error());
   metrics::DayLevels levels;
-  metrics::ComputeDayLevels(*snapshots, req->range.zone, &levels);
+  metrics::ComputeDayLevels(snapshots, req->range.zone, &levels);
   std::string payload;
   if (req->metrics.empty()) {
-    auto legacy = LegacyPayload(ctx, *req, *view, *snapshots, levels);
+    auto legacy = LegacyPayload(ctx, *req, view, snapshots, levels);
     if (!legacy) return ErrorResponse(legacy.error());
     payload = std::move(*legacy);
   } else {
-    payload = DerivedPayload(*req, *view, levels);
+    payload = DerivedPayload(*req, view, levels);
   }
   ctx.services.stats_cache->Put(ctx.org->id + "|" + key, *generation, payload);
   return StatsResponse(payload, false);

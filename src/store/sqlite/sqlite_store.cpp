@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/crypto.h"
+#include "store/sqlite/json_equal.h"
 #include "store/sqlite/migrations.h"
 
 namespace goatherd::sqlite {
@@ -382,7 +383,7 @@ Result<Project> SqliteStore::UpdateProject(const std::string& org_id, const std:
     if (patch.readme) next.description = *patch.readme;
     if (patch.metadata) next.metadata = *patch.metadata;
     if (next.name == current->name && next.description == current->description &&
-        next.metadata == current->metadata) {
+        SameJson(next.metadata, current->metadata)) {
       return *current;  // setting stored values is a no-op, updated_at included
     }
     next.updated_at = now;

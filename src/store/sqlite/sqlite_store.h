@@ -61,8 +61,8 @@ class SqliteStore final : public Store {
   Result<VideoView> GetVideo(const std::string& org_id, const std::string& id) override;
   Result<VideoView> UpdateVideo(const std::string& org_id, const std::string& id,
                                 const VideoPatch& patch, Timestamp now) override;
-  Result<std::vector<VideoSnapshot>> VideoSnapshots(const std::string& org_id,
-                                                    const std::string& video_id) override;
+  Result<VideoWithSnapshots> GetVideoWithSnapshots(const std::string& org_id,
+                                                   const std::string& id) override;
   Result<std::vector<CohortRow>> CohortSums(const std::string& org_id,
                                             const std::string& creator_id) override;
   Result<std::vector<VideoHistory>> CountedVideoHistories(const std::string& org_id,

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "store/sqlite/cohort_sync.h"
+#include "store/sqlite/json_equal.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/video_rows.h"
 
@@ -33,6 +34,7 @@ VideoView ReadVideoView(const Stmt& s) {
   if (!view.handle) view.handle = v.author_handle;
   view.creator_status = s.OptText(24);
   view.tracking_days = s.Int(25);
+  view.seq = s.Int(26);
   return view;
 }
 
@@ -140,7 +142,7 @@ Result<VideoView> SqliteStore::UpdateVideo(const std::string& org_id, const std:
     if (patch.metadata) next.metadata = *patch.metadata;
     const Video& was = current->video;
     if (next.tracking_status == was.tracking_status && next.description == was.description &&
-        next.metadata == was.metadata) {
+        SameJson(next.metadata, was.metadata)) {
       return *current;  // setting stored values changes nothing, updated_at included
     }
     db->Prepare(
@@ -163,13 +165,26 @@ Result<VideoView> SqliteStore::UpdateVideo(const std::string& org_id, const std:
   });
 }
 
-Result<std::vector<VideoSnapshot>> SqliteStore::VideoSnapshots(const std::string& org_id,
-                                                               const std::string& video_id) {
-  return Guarded("video snapshots", [&]() -> Result<std::vector<VideoSnapshot>> {
+Result<VideoWithSnapshots> SqliteStore::GetVideoWithSnapshots(const std::string& org_id,
+                                                              const std::string& id) {
+  return Guarded("video with snapshots", [&]() -> Result<VideoWithSnapshots> {
     auto db = pool_.Acquire();
-    auto seq = VideoSeq(*db, org_id, video_id);
-    if (!seq) return Error::NotFound("Video not found");
-    return ReadSnapshots(*db, *seq);
+    // One read transaction, so the row and its history are of the same instant.
+    db->Exec("BEGIN");
+    struct End {
+      Db& db;
+      ~End() {
+        try {
+          db.Exec("COMMIT");
+        } catch (const SqliteError&) {
+        }
+      }
+    } end{*db};
+    auto v = FindVideo(*db, org_id, id);
+    if (!v) return Error::NotFound("Video not found");
+    VideoWithSnapshots out{std::move(*v), {}};
+    out.snapshots = ReadSnapshots(*db, out.view.seq);
+    return out;
   });
 }
 

@@ -19,7 +19,7 @@ namespace goatherd::sqlite {
   "v.like_count, v.comment_count, v.share_count, v.save_count, v.tracking_status, "  \
   "v.tracking_disabled, v.tracking_stopped_reason, v.posted_at, v.last_scraped_at, " \
   "v.created_at, v.updated_at, c.tiktok_handle, c.status, "                          \
-  "COALESCE(json_extract(o.settings, '$.video_tracking_days'), 90) "
+  "COALESCE(json_extract(o.settings, '$.video_tracking_days'), 90), v.seq "
 #define GOATHERD_VIDEO_VIEW_FROM                                \
   " FROM videos v LEFT JOIN creators c ON c.id = v.creator_id " \
   "JOIN organizations o ON o.id = v.org_id "
