@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "api/envelope.h"
+#include "api/json_body.h"
 #include "core/crypto.h"
 #include "core/uuid.h"
 
@@ -23,6 +24,16 @@ bool IsJsonContentType(const std::string* value) {
     if (std::tolower(static_cast<unsigned char>(media[i])) != kJson[i]) return false;
   }
   return true;
+}
+
+// The answer with `data.key` removed: a secret is shown once and never stored, so a replay of
+// a key creation returns the key's record without it.
+std::string WithoutSecret(const std::string& body) {
+  auto parsed = ParseStrictJson(body);
+  if (!parsed || !parsed->is_object()) return body;
+  auto* data = parsed->as_object().if_contains("data");
+  if (data && data->is_object()) data->as_object().erase("key");
+  return SerializeJson(*parsed);
 }
 
 }  // namespace
@@ -47,6 +58,7 @@ App::App(Store& store, const Clock& clock, std::string cursor_secret, AppOptions
   RegisterVideoRoutes(router_);
   RegisterOrgRoutes(router_);
   RegisterRemovedRoutes(router_);
+  RegisterScrapeRoutes(router_);
 }
 
 Response App::Handle(const Request& request) {
@@ -186,7 +198,8 @@ Response App::RunIdempotent(const Route& route, RequestContext& ctx, const std::
         if (r.status >= 500 || r.status == 429) {
           (void)store_.AbandonIdempotent(org, key);
         } else {
-          (void)store_.FinishIdempotent(org, key, r.status, r.body);
+          (void)store_.FinishIdempotent(org, key, r.status,
+                                        route.response_has_secret ? WithoutSecret(r.body) : r.body);
         }
         return r;
       }

@@ -60,5 +60,6 @@ void RegisterProjectRoutes(Router& router);
 void RegisterVideoRoutes(Router& router);
 void RegisterOrgRoutes(Router& router);
 void RegisterRemovedRoutes(Router& router);
+void RegisterScrapeRoutes(Router& router);
 
 }  // namespace goatherd::api

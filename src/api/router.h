@@ -93,6 +93,9 @@ struct Route {
   RouteDoc doc{};
   bool is_public = false;  // no API key (healthz, openapi)
   bool gone = false;       // removed endpoint: 410 before authentication
+  // The answer carries a secret shown once (`data.key`): an idempotency record keeps the
+  // answer without it.
+  bool response_has_secret = false;
   std::string gone_message{};
 
   std::vector<std::string> segments{};  // filled by Router::Add

@@ -210,6 +210,14 @@ class Store {
   virtual Result<std::vector<ScrapeJob>> ClaimDueJobs(Timestamp now, int max,
                                                       Timestamp lease_seconds) = 0;
   virtual Status CompleteJob(std::int64_t job_id, Timestamp next_due) = 0;
+  // A manual trigger (POST .../scrape): the target's jobs due now, ignoring the floors, counted
+  // against max_manual_scrape_triggers_per_day (UTC day) atomically. `target_kind` is "creator"
+  // or "video". 429 over the cap, 404 for no such target, 409 not_tracked for one that is not
+  // refreshed (disabled, deleted on TikTok, creator removed or disabled).
+  virtual Result<std::vector<ScrapeJob>> QueueManualScrape(const std::string& org_id,
+                                                           const std::string& target_kind,
+                                                           const std::string& target_id,
+                                                           Timestamp now) = 0;
   // A failed run: `definitive` failures count toward auto-disable; the job runs again at
   // `next_due`.
   virtual Status FailJob(std::int64_t job_id, Timestamp next_due, const std::string& error,

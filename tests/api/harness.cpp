@@ -195,6 +195,10 @@ ServerProcess::ServerProcess(Options options) : options_(std::move(options)) {
       GOATHERD_BINARY, "serve",       "--db",      options_.db_path,
       "--listen",      "127.0.0.1:0", "--threads", std::to_string(options_.threads)};
   if (options_.no_rate_limits) argv_strings.push_back("--no-rate-limits");
+  if (options_.rate_limit_per_minute) {
+    argv_strings.push_back("--rate-limit-per-minute");
+    argv_strings.push_back(std::to_string(*options_.rate_limit_per_minute));
+  }
   if (!options_.fake_now.empty()) {
     argv_strings.push_back("--fake-now");
     argv_strings.push_back(options_.fake_now);

@@ -58,6 +58,8 @@ class ServerProcess {
     // Rate limits are off by default: the tests issue far more than 60 requests a minute and
     // a `free` organization's daily quota is 0; a test of the limits turns them back on.
     bool no_rate_limits = true;
+    // `--rate-limit-per-minute N` (the per-key window's size); nullopt = the server's default.
+    std::optional<int> rate_limit_per_minute;
     std::string fake_now;  // RFC 3339; empty = the real clock
     std::chrono::milliseconds start_timeout{15000};
   };

@@ -254,12 +254,23 @@ ALTER TABLE organizations ADD COLUMN cohort_rebuild INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX videos_cohort_dirty ON videos (cohort_dirty) WHERE cohort_dirty = 1;
 )sql";
 
+// Manual scrape triggers per organization and UTC day (max_manual_scrape_triggers_per_day).
+constexpr const char* kManualTriggers = R"sql(
+CREATE TABLE manual_triggers (
+  org_id TEXT NOT NULL,
+  day    INTEGER NOT NULL,
+  count  INTEGER NOT NULL,
+  PRIMARY KEY (org_id, day)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitial},
     {2, "video stats: cohort sums, stats generation", kVideoStats},
     {3, "platform: api usage, idempotency keys", kPlatform},
     {4, "scrape jobs, demo plan", kScrape},
     {5, "deferred cohort marks", kCohortMarks},
+    {6, "manual scrape triggers", kManualTriggers},
 };
 
 }  // namespace

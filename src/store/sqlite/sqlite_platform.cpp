@@ -6,6 +6,9 @@
 namespace goatherd::sqlite {
 namespace {
 constexpr Timestamp kIdempotencyTtlSeconds = 24 * 3600;
+// A claim still unfinished after this long belongs to a process that died mid-request (no
+// handler runs this long): the key is free again rather than "still running" for a day.
+constexpr Timestamp kStaleClaimSeconds = 120;
 }  // namespace
 
 Result<Organization> SqliteStore::UpdateOrganization(const std::string& id,
@@ -119,10 +122,13 @@ Result<IdempotencyClaim> SqliteStore::BeginIdempotent(const std::string& org_id,
   return Guarded("begin idempotent", [&]() -> Result<IdempotencyClaim> {
     auto db = pool_.Acquire();
     WriteTxn txn(*db);
-    db->Prepare("DELETE FROM idempotency_keys WHERE org_id = ? AND key = ? AND created_at <= ?")
+    db->Prepare(
+          "DELETE FROM idempotency_keys WHERE org_id = ? AND key = ? AND (created_at <= ? OR "
+          "(status IS NULL AND created_at <= ?))")
         .Bind(1, org_id)
         .Bind(2, key)
         .Bind(3, now - kIdempotencyTtlSeconds)
+        .Bind(4, now - kStaleClaimSeconds)
         .Exec();
     auto s = db->Prepare(
         "SELECT fingerprint, status, body FROM idempotency_keys WHERE org_id = ? AND key = ?");

@@ -141,6 +141,88 @@ Result<std::vector<ScrapeJob>> SqliteStore::ClaimDueJobs(Timestamp now, int max,
   });
 }
 
+Result<std::vector<ScrapeJob>> SqliteStore::QueueManualScrape(const std::string& org_id,
+                                                              const std::string& target_kind,
+                                                              const std::string& target_id,
+                                                              Timestamp now) {
+  return Guarded("queue manual scrape", [&]() -> Result<std::vector<ScrapeJob>> {
+    auto db = pool_.Acquire();
+    WriteTxn txn(*db);
+    std::int64_t day = now / 86400;
+    auto used = db->Prepare("SELECT count FROM manual_triggers WHERE org_id = ? AND day = ?");
+    used.Bind(1, org_id).Bind(2, day);
+    std::int64_t count = used.Step() ? used.Int(0) : 0;
+    auto plan = db->Prepare(
+        "SELECT p.value FROM organizations o JOIN plan_limits p ON p.plan = o.plan "
+        "AND p.limit_key = 'max_manual_scrape_triggers_per_day' WHERE o.id = ?");
+    plan.Bind(1, org_id);
+    std::optional<std::int64_t> max = plan.Step() ? plan.OptInt(0) : std::nullopt;
+    if (max && count >= *max) {
+      return Error(429, "rate_limit_exceeded",
+                   "Manual scrape limit reached: max_manual_scrape_triggers_per_day",
+                   {{"limitKey", std::string("max_manual_scrape_triggers_per_day")},
+                    {"current", count},
+                    {"max", *max},
+                    {"retryAfter", (day + 1) * 86400 - now}});
+    }
+    std::vector<const char*> kinds;
+    if (target_kind == "creator") {
+      auto c = FindCreator(*db, target_id);
+      if (!c || c->org_id != org_id) return Error::NotFound("Creator not found");
+      if (c->status != "active") {
+        return Error::Conflict("not_tracked",
+                               "Creator is " + c->status + "; re-enable it before updating it");
+      }
+      kinds = {"creator_profiles", "discover_videos"};
+    } else {
+      auto s = db->Prepare(
+          "SELECT v.tracking_disabled, v.tracking_stopped_reason, c.status FROM videos v "
+          "LEFT JOIN creators c ON c.id = v.creator_id WHERE v.id = ? AND v.org_id = ?");
+      s.Bind(1, target_id).Bind(2, org_id);
+      if (!s.Step()) return Error::NotFound("Video not found");
+      if (s.Int(0) != 0) {
+        return Error::Conflict("not_tracked", "Tracking is disabled for this video");
+      }
+      if (auto reason = s.OptText(1)) {
+        return Error::Conflict("not_tracked", "This video is not refreshed: " + *reason);
+      }
+      if (auto status = s.OptText(2); status && *status != "active") {
+        return Error::Conflict("not_tracked", "This video's creator is " + *status);
+      }
+      kinds = {"video_stats"};
+    }
+    std::vector<ScrapeJob> jobs;
+    for (const char* kind : kinds) {
+      auto s = db->Prepare(
+          "INSERT INTO scrape_jobs (org_id, kind, target_id, due_at, manual) VALUES (?, ?, ?, ?, "
+          "1) "
+          "ON CONFLICT (kind, target_id) DO UPDATE SET due_at = excluded.due_at, manual = 1 "
+          "RETURNING id, org_id, kind, target_id, due_at, attempts, definitive_failures, manual");
+      s.Bind(1, org_id).Bind(2, kind).Bind(3, target_id).Bind(4, now);
+      if (s.Step()) {
+        ScrapeJob j;
+        j.id = s.Int(0);
+        j.org_id = s.Text(1);
+        j.kind = s.Text(2);
+        j.target_id = s.Text(3);
+        j.due_at = s.Int(4);
+        j.attempts = static_cast<int>(s.Int(5));
+        j.definitive_failures = static_cast<int>(s.Int(6));
+        j.manual = true;
+        jobs.push_back(std::move(j));
+      }
+    }
+    db->Prepare(
+          "INSERT INTO manual_triggers (org_id, day, count) VALUES (?, ?, 1) "
+          "ON CONFLICT (org_id, day) DO UPDATE SET count = count + 1")
+        .Bind(1, org_id)
+        .Bind(2, day)
+        .Exec();
+    txn.Commit();
+    return jobs;
+  });
+}
+
 Status SqliteStore::CompleteJob(std::int64_t job_id, Timestamp next_due) {
   return Guarded("complete job", [&]() -> Status {
     auto db = pool_.Acquire();

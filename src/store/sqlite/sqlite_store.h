@@ -73,6 +73,10 @@ class SqliteStore final : public Store {
   Result<std::vector<ScrapeJob>> ClaimDueJobs(Timestamp now, int max,
                                               Timestamp lease_seconds) override;
   Status CompleteJob(std::int64_t job_id, Timestamp next_due) override;
+  Result<std::vector<ScrapeJob>> QueueManualScrape(const std::string& org_id,
+                                                   const std::string& target_kind,
+                                                   const std::string& target_id,
+                                                   Timestamp now) override;
   Status FailJob(std::int64_t job_id, Timestamp next_due, const std::string& error,
                  bool definitive) override;
   Result<Creator> GetCreatorAnyOrg(const std::string& creator_id) override;
