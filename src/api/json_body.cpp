@@ -228,6 +228,21 @@ Result<std::optional<std::string>> ReadObjectAsJson(const json::object& body,
   return std::optional<std::string>(std::move(text));
 }
 
+Result<std::optional<std::optional<std::string>>> ReadReadme(const json::object& body) {
+  constexpr std::size_t kMaxReadmeCodePoints = 100000;
+  auto readme = ReadNullableString(body, "readme");
+  if (readme && readme->has_value() && (*readme)->has_value() &&
+      CodePointCount(***readme) > kMaxReadmeCodePoints) {
+    return Error::InvalidBody("Field 'readme' exceeds 100000 characters");
+  }
+  return readme;
+}
+
+Result<std::optional<std::string>> ReadMetadata(const json::object& body) {
+  constexpr std::size_t kMaxMetadataBytes = 65536;
+  return ReadObjectAsJson(body, "metadata", kMaxMetadataBytes);
+}
+
 namespace {
 void WriteValue(JsonWriter& w, const json::value& v) {
   switch (v.kind()) {

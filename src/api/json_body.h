@@ -8,7 +8,6 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,8 +37,12 @@ Result<std::optional<std::optional<std::string>>> ReadNullableString(
     const boost::json::object& body, std::string_view field);
 // An object member serialized back to compact JSON text, limited to `max_bytes` as received.
 Result<std::optional<std::string>> ReadObjectAsJson(const boost::json::object& body,
-                                                    std::string_view field,
-                                                    std::size_t max_bytes);
+                                                    std::string_view field, std::size_t max_bytes);
+
+// The `readme` (markdown notes, at most 100,000 code points; null clears) and `metadata` (an
+// object, at most 65,536 bytes) fields that every resource with notes accepts.
+Result<std::optional<std::optional<std::string>>> ReadReadme(const boost::json::object& body);
+Result<std::optional<std::string>> ReadMetadata(const boost::json::object& body);
 
 // Compact JSON text of a value, numbers printed as JsonWriter prints them (Boost.JSON's own
 // serializer would write 6.5 as 6.5E0).

@@ -8,8 +8,6 @@ namespace goatherd::api {
 namespace {
 
 constexpr std::size_t kMaxNameCodePoints = 200;
-constexpr std::size_t kMaxReadmeCodePoints = 100000;
-constexpr std::size_t kMaxMetadataBytes = 65536;
 
 void WriteProject(JsonWriter& w, const Project& p) {
   w.StartObject();
@@ -47,14 +45,10 @@ Result<ProjectPatch> ReadProjectFields(const std::string& body, bool creating) {
     }
     patch.name = **name;
   }
-  auto readme = ReadNullableString(obj, "readme");
+  auto readme = ReadReadme(obj);
   if (!readme) return readme.error();
-  if (readme->has_value() && (*readme)->has_value() &&
-      CodePointCount(***readme) > kMaxReadmeCodePoints) {
-    return Error::InvalidBody("Field 'readme' exceeds 100000 characters");
-  }
   patch.readme = *readme;
-  auto metadata = ReadObjectAsJson(obj, "metadata", kMaxMetadataBytes);
+  auto metadata = ReadMetadata(obj);
   if (!metadata) return metadata.error();
   patch.metadata = *metadata;
   return patch;
@@ -109,7 +103,8 @@ Response UpdateProject(RequestContext& ctx) {
 
 Response DeleteProject(RequestContext& ctx) {
   const std::string& id = ctx.Param("id");
-  if (Status st = ctx.services.store->DeleteProject(ctx.org->id, id, ctx.services.clock->NowSeconds());
+  if (Status st =
+          ctx.services.store->DeleteProject(ctx.org->id, id, ctx.services.clock->NowSeconds());
       !st) {
     return ErrorResponse(st.error());
   }
@@ -119,7 +114,8 @@ Response DeleteProject(RequestContext& ctx) {
 std::vector<FieldDoc> ProjectWriteFields(bool creating) {
   return {
       {"name", "string", false, "Project name, 1 to 200 characters", creating},
-      {"readme", "string", true, "Markdown notes for the team and agents; read back as description"},
+      {"readme", "string", true,
+       "Markdown notes for the team and agents; read back as description"},
       {"metadata", "object", false, "Agent-writable structured data (replaces the stored object)"},
   };
 }
@@ -127,37 +123,74 @@ std::vector<FieldDoc> ProjectWriteFields(bool creating) {
 }  // namespace
 
 void RegisterProjectRoutes(Router& router) {
-  router.AddEntity({"project",
-                    "A program or period grouping creators, videos and campaigns",
-                    {
-                        {"id", "uuid", false, "Project id"},
-                        {"org_id", "uuid", false, "Owning organization"},
-                        {"name", "string", false, "Project name"},
-                        {"description", "string", true, "Team notes / agent context (written as readme)"},
-                        {"metadata", "object", false, "Agent-writable structured data"},
-                        {"created_at", "timestamp", false, "Creation time"},
-                        {"updated_at", "timestamp", false, "Last change"},
-                    },
-                    {{"org_id", "organization"},
-                     {"creators", "creator.project_id"},
-                     {"videos", "video.project_id"}}});
+  router.AddEntity(
+      {"project",
+       "A program or period grouping creators, videos and campaigns",
+       {
+           {"id", "uuid", false, "Project id"},
+           {"org_id", "uuid", false, "Owning organization"},
+           {"name", "string", false, "Project name"},
+           {"description", "string", true, "Team notes / agent context (written as readme)"},
+           {"metadata", "object", false, "Agent-writable structured data"},
+           {"created_at", "timestamp", false, "Creation time"},
+           {"updated_at", "timestamp", false, "Last change"},
+       },
+       {{"org_id", "organization"},
+        {"creators", "creator.project_id"},
+        {"videos", "video.project_id"}}});
 
-  router.Add({"GET", "/api/v1/projects", kScopeRead, ListProjects,
-              {"List the organization's projects, newest first", "Projects",
+  router.Add({"GET",
+              "/api/v1/projects",
+              kScopeRead,
+              ListProjects,
+              {"List the organization's projects, newest first",
+               "Projects",
                {{"limit", "integer", "Items per page, 1..100 (default 50)"},
                 {"cursor", "string", "Opaque cursor from meta.nextCursor"}},
-               {}, "project", true}});
-  router.Add({"POST", "/api/v1/projects", kScopeWrite, CreateProject,
-              {"Create a project", "Projects", {}, ProjectWriteFields(true), "project", false, 201,
+               {},
+               "project",
+               true}});
+  router.Add({"POST",
+              "/api/v1/projects",
+              kScopeWrite,
+              CreateProject,
+              {"Create a project",
+               "Projects",
+               {},
+               ProjectWriteFields(true),
+               "project",
+               false,
+               201,
                {402}}});
-  router.Add({"GET", "/api/v1/projects/{id}", kScopeRead, GetProject,
+  router.Add({"GET",
+              "/api/v1/projects/{id}",
+              kScopeRead,
+              GetProject,
               {"Get one project", "Projects", {}, {}, "project", false, 200, {404}}});
-  router.Add({"PATCH", "/api/v1/projects/{id}", kScopeWrite, UpdateProject,
-              {"Update a project's name, readme or metadata", "Projects", {},
-               ProjectWriteFields(false), "project", false, 200, {404}}});
-  router.Add({"DELETE", "/api/v1/projects/{id}", kScopeWrite, DeleteProject,
-              {"Delete a project (hidden at once, purged after 30 days)", "Projects", {}, {}, "",
-               false, 200, {404}}});
+  router.Add({"PATCH",
+              "/api/v1/projects/{id}",
+              kScopeWrite,
+              UpdateProject,
+              {"Update a project's name, readme or metadata",
+               "Projects",
+               {},
+               ProjectWriteFields(false),
+               "project",
+               false,
+               200,
+               {404}}});
+  router.Add({"DELETE",
+              "/api/v1/projects/{id}",
+              kScopeWrite,
+              DeleteProject,
+              {"Delete a project (hidden at once, purged after 30 days)",
+               "Projects",
+               {},
+               {},
+               "",
+               false,
+               200,
+               {404}}});
 }
 
 }  // namespace goatherd::api

@@ -8,9 +8,6 @@
 namespace goatherd::api {
 namespace {
 
-constexpr std::size_t kMaxReadmeCodePoints = 100000;
-constexpr std::size_t kMaxMetadataBytes = 65536;
-
 std::optional<std::string> StoppedReason(const VideoView& view, Timestamp now) {
   const Video& v = view.video;
   if (v.tracking_stopped_reason) return v.tracking_stopped_reason;  // e.g. deleted_on_tiktok
@@ -81,14 +78,10 @@ Result<VideoPatch> ReadVideoPatch(const std::string& body) {
         "Body must set at least one of 'readme', 'metadata', 'tracking_status'");
   }
   VideoPatch patch;
-  auto readme = ReadNullableString(obj, "readme");
+  auto readme = ReadReadme(obj);
   if (!readme) return readme.error();
-  if (readme->has_value() && (*readme)->has_value() &&
-      CodePointCount(***readme) > kMaxReadmeCodePoints) {
-    return Error::InvalidBody("Field 'readme' exceeds 100000 characters");
-  }
   patch.readme = *readme;
-  auto metadata = ReadObjectAsJson(obj, "metadata", kMaxMetadataBytes);
+  auto metadata = ReadMetadata(obj);
   if (!metadata) return metadata.error();
   patch.metadata = *metadata;
   auto status = ReadString(obj, "tracking_status");

@@ -50,6 +50,21 @@ std::optional<Creator> FindCreator(Db& db, const std::string& id) {
   return ReadCreator(s);
 }
 
+// A row of `RETURNING id, org_id, kind, target_id, due_at, attempts, definitive_failures,
+// manual`.
+ScrapeJob ReadJob(const Stmt& s) {
+  ScrapeJob j;
+  j.id = s.Int(0);
+  j.org_id = s.Text(1);
+  j.kind = s.Text(2);
+  j.target_id = s.Text(3);
+  j.due_at = s.Int(4);
+  j.attempts = static_cast<int>(s.Int(5));
+  j.definitive_failures = static_cast<int>(s.Int(6));
+  j.manual = s.Int(7) != 0;
+  return j;
+}
+
 // Writes one snapshot and makes it the video's current counts when it is the latest.
 void WriteSnapshot(Db& db, std::int64_t seq, const VideoCounts& c, Timestamp at,
                    SnapshotReason reason) {
@@ -124,18 +139,7 @@ Result<std::vector<ScrapeJob>> SqliteStore::ClaimDueJobs(Timestamp now, int max,
         "RETURNING id, org_id, kind, target_id, due_at, attempts, definitive_failures, manual");
     s.Bind(1, now).Bind(2, max).Bind(3, lease_seconds);
     std::vector<ScrapeJob> jobs;
-    while (s.Step()) {
-      ScrapeJob j;
-      j.id = s.Int(0);
-      j.org_id = s.Text(1);
-      j.kind = s.Text(2);
-      j.target_id = s.Text(3);
-      j.due_at = s.Int(4);
-      j.attempts = static_cast<int>(s.Int(5));
-      j.definitive_failures = static_cast<int>(s.Int(6));
-      j.manual = s.Int(7) != 0;
-      jobs.push_back(std::move(j));
-    }
+    while (s.Step()) jobs.push_back(ReadJob(s));
     txn.Commit();
     return jobs;
   });
@@ -199,18 +203,7 @@ Result<std::vector<ScrapeJob>> SqliteStore::QueueManualScrape(const std::string&
           "ON CONFLICT (kind, target_id) DO UPDATE SET due_at = excluded.due_at, manual = 1 "
           "RETURNING id, org_id, kind, target_id, due_at, attempts, definitive_failures, manual");
       s.Bind(1, org_id).Bind(2, kind).Bind(3, target_id).Bind(4, now);
-      if (s.Step()) {
-        ScrapeJob j;
-        j.id = s.Int(0);
-        j.org_id = s.Text(1);
-        j.kind = s.Text(2);
-        j.target_id = s.Text(3);
-        j.due_at = s.Int(4);
-        j.attempts = static_cast<int>(s.Int(5));
-        j.definitive_failures = static_cast<int>(s.Int(6));
-        j.manual = true;
-        jobs.push_back(std::move(j));
-      }
+      if (s.Step()) jobs.push_back(ReadJob(s));
     }
     db->Prepare(
           "INSERT INTO manual_triggers (org_id, day, count) VALUES (?, ?, 1) "

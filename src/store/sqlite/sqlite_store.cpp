@@ -325,13 +325,7 @@ Result<Page<Project>> SqliteStore::ListProjects(const std::string& org_id,
     } else {
       s.Bind(2, page.limit + 1);
     }
-    Page<Project> out;
-    while (s.Step()) out.items.push_back(ReadProject(s));
-    if (static_cast<int>(out.items.size()) > page.limit) {
-      out.items.pop_back();
-      out.has_more = true;
-    }
-    return out;
+    return ReadPage<Project>(s, page.limit, ReadProject);
   });
 }
 

@@ -101,6 +101,19 @@ class SqliteStore final : public Store {
   Pool pool_;
 };
 
+// Reads a list page from a statement that asked for `limit + 1` rows: the extra row only tells
+// that there is more.
+template <class T, class Reader>
+Page<T> ReadPage(Stmt& s, int limit, Reader read) {
+  Page<T> out;
+  while (s.Step()) out.items.push_back(read(s));
+  if (static_cast<int>(out.items.size()) > limit) {
+    out.items.pop_back();
+    out.has_more = true;
+  }
+  return out;
+}
+
 // Checks a plan count limit inside an open write transaction: `current` rows exist already and
 // `adding` more would be written. Returns the 402 error when the cap would be passed.
 Status CheckCountLimit(Db& db, const std::string& org_id, const std::string& limit_key,

@@ -101,13 +101,7 @@ Result<Page<VideoView>> SqliteStore::ListVideos(const std::string& org_id,
     if (filter.creator_id) s.Bind(3, *filter.creator_id);
     if (page.after) s.Bind(4, page.after->created_at).Bind(5, page.after->id);
     s.Bind(6, page.limit + 1);
-    Page<VideoView> out;
-    while (s.Step()) out.items.push_back(ReadVideoView(s));
-    if (static_cast<int>(out.items.size()) > page.limit) {
-      out.items.pop_back();
-      out.has_more = true;
-    }
-    return out;
+    return ReadPage<VideoView>(s, page.limit, ReadVideoView);
   });
 }
 
