@@ -45,7 +45,7 @@ class App {
   const Clock& clock_;
   CursorCodec cursors_;
   Router router_;
-  StatsCache stats_cache_{10000};
+  StatsCache stats_cache_{64 << 20};
   Authenticator auth_;
   Services services_;
   AppOptions options_;

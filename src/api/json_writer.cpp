@@ -16,14 +16,6 @@ JsonWriter& JsonWriter::String(std::string_view v) {
   return Did(writer_.String(repaired.data(), static_cast<rapidjson::SizeType>(repaired.size())));
 }
 
-JsonWriter& JsonWriter::Key(std::string_view k) {
-  if (IsValidUtf8(k)) {
-    return Did(writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())));
-  }
-  std::string repaired = RepairUtf8(k);
-  return Did(writer_.Key(repaired.data(), static_cast<rapidjson::SizeType>(repaired.size())));
-}
-
 JsonWriter& JsonWriter::Double(double v) {
   if (!std::isfinite(v)) return Null();
   if (v == 0) return Raw("0");  // also folds -0 into 0
@@ -41,17 +33,19 @@ JsonWriter& JsonWriter::Double(double v) {
   }
   int n = std::stoi(std::string(text.substr(e + 1))) + 1;
   int k = static_cast<int>(digits.size());
+  // Appends only: GCC 12 warns falsely (-Wrestrict) on `"literal" + std::string` here.
   if (k <= n && n <= 21) {
-    out += digits + std::string(static_cast<std::size_t>(n - k), '0');
+    out.append(digits).append(static_cast<std::size_t>(n - k), '0');
   } else if (0 < n && n <= 21) {
-    out += digits.substr(0, static_cast<std::size_t>(n)) + "." +
-           digits.substr(static_cast<std::size_t>(n));
+    out.append(digits, 0, static_cast<std::size_t>(n))
+        .append(".")
+        .append(digits, static_cast<std::size_t>(n));
   } else if (-6 < n && n <= 0) {
-    out += "0." + std::string(static_cast<std::size_t>(-n), '0') + digits;
+    out.append("0.").append(static_cast<std::size_t>(-n), '0').append(digits);
   } else {
-    out += digits.substr(0, 1);
-    if (k > 1) out += "." + digits.substr(1);
-    out += (n - 1 < 0 ? "e-" : "e+") + std::to_string(std::abs(n - 1));
+    out.append(digits, 0, 1);
+    if (k > 1) out.append(".").append(digits, 1);
+    out.append(n - 1 < 0 ? "e-" : "e+").append(std::to_string(std::abs(n - 1)));
   }
   return Raw(out);
 }

@@ -25,7 +25,11 @@ class JsonWriter {
   JsonWriter& EndObject() { return Did(writer_.EndObject()); }
   JsonWriter& StartArray() { return Did(writer_.StartArray()); }
   JsonWriter& EndArray() { return Did(writer_.EndArray()); }
-  JsonWriter& Key(std::string_view k);
+  // Keys are the API's own names or members of JSON the strict parser accepted, so always valid
+  // UTF-8: no check on this hot path.
+  JsonWriter& Key(std::string_view k) {
+    return Did(writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())));
+  }
   // Invalid UTF-8 is repaired (U+FFFD) so that every response stays valid JSON.
   JsonWriter& String(std::string_view v);
   JsonWriter& Int(std::int64_t v) { return Did(writer_.Int64(v)); }

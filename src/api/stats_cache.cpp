@@ -7,6 +7,7 @@ std::optional<std::string> StatsCache::Get(const std::string& key, std::int64_t 
   auto it = index_.find(key);
   if (it == index_.end()) return std::nullopt;
   if (it->second->generation != generation) {
+    bytes_ -= it->second->key.size() + it->second->payload.size();
     lru_.erase(it->second);
     index_.erase(it);
     return std::nullopt;
@@ -16,18 +17,20 @@ std::optional<std::string> StatsCache::Get(const std::string& key, std::int64_t 
 }
 
 void StatsCache::Put(const std::string& key, std::int64_t generation, std::string payload) {
-  if (capacity_ == 0) return;
+  std::size_t size = key.size() + payload.size();
+  if (size > max_bytes_ / 8) return;  // one huge answer must not flush everything else
   std::lock_guard lock(mu_);
   auto it = index_.find(key);
   if (it != index_.end()) {
-    it->second->generation = generation;
-    it->second->payload = std::move(payload);
-    lru_.splice(lru_.begin(), lru_, it->second);
-    return;
+    bytes_ -= it->second->key.size() + it->second->payload.size();
+    lru_.erase(it->second);
+    index_.erase(it);
   }
   lru_.push_front({key, generation, std::move(payload)});
   index_.emplace(key, lru_.begin());
-  if (lru_.size() > capacity_) {
+  bytes_ += size;
+  while (bytes_ > max_bytes_ && !lru_.empty()) {
+    bytes_ -= lru_.back().key.size() + lru_.back().payload.size();
     index_.erase(lru_.back().key);
     lru_.pop_back();
   }

@@ -16,7 +16,9 @@ namespace goatherd::api {
 
 class StatsCache {
  public:
-  explicit StatsCache(std::size_t capacity) : capacity_(capacity) {}
+  // Holds at most `max_bytes` of payloads (a 90-day legacy answer is ~40 KB, so a count cap
+  // would not bound memory).
+  explicit StatsCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
 
   // The payload cached under `key` for `generation`, if any.
   std::optional<std::string> Get(const std::string& key, std::int64_t generation);
@@ -28,7 +30,8 @@ class StatsCache {
     std::int64_t generation;
     std::string payload;
   };
-  std::size_t capacity_;
+  std::size_t max_bytes_;
+  std::size_t bytes_ = 0;
   std::mutex mu_;
   std::list<Entry> lru_;  // most recently used first
   std::unordered_map<std::string, std::list<Entry>::iterator> index_;

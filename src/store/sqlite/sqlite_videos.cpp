@@ -58,7 +58,7 @@ namespace {
 
 // One statement per combination of filters and cursor, so each keeps its own index plan.
 #define GOATHERD_LIST_VIDEOS(FILTER, AFTER)                               \
-  "SELECT " GOATHERD_VIDEO_VIEW_COLUMNS GOATHERD_VIDEO_VIEW_FROM          \
+  "SELECT " GOATHERD_VIDEO_LIST_COLUMNS GOATHERD_VIDEO_LIST_FROM          \
   "WHERE v.org_id = ?1 AND v.tracking_status <> 'excluded' " FILTER AFTER \
   " ORDER BY v.created_at DESC, v.id DESC LIMIT ?6"
 #define GOATHERD_AFTER " AND (v.created_at, v.id) < (?4, ?5)"

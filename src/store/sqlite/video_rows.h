@@ -11,18 +11,27 @@
 
 namespace goatherd::sqlite {
 
-// The select list of a video with its creator's handle and status and the organization's
-// settings; FROM videos v LEFT JOIN creators c ON c.id = v.creator_id JOIN organizations o ...
-#define GOATHERD_VIDEO_VIEW_COLUMNS                                                  \
+// The select list of a video with its creator's handle and status, and DAYS, an expression for
+// the organization's video_tracking_days.
+#define GOATHERD_VIDEO_VIEW_COLUMNS_WITH(DAYS)                                       \
   "v.id, v.org_id, v.project_id, v.creator_id, v.tiktok_video_id, v.is_photo, "      \
   "v.author_handle, v.title, v.description, v.metadata, v.cover_url, v.view_count, " \
   "v.like_count, v.comment_count, v.share_count, v.save_count, v.tracking_status, "  \
   "v.tracking_disabled, v.tracking_stopped_reason, v.posted_at, v.last_scraped_at, " \
-  "v.created_at, v.updated_at, c.tiktok_handle, c.status, "                          \
-  "COALESCE(json_extract(o.settings, '$.video_tracking_days'), 90), v.seq "
+  "v.created_at, v.updated_at, c.tiktok_handle, c.status, " DAYS ", v.seq "
+// One video: the organization joined in.
+#define GOATHERD_VIDEO_VIEW_COLUMNS \
+  GOATHERD_VIDEO_VIEW_COLUMNS_WITH( \
+      "COALESCE(json_extract(o.settings, '$.video_tracking_days'), 90)")
 #define GOATHERD_VIDEO_VIEW_FROM                                \
   " FROM videos v LEFT JOIN creators c ON c.id = v.creator_id " \
   "JOIN organizations o ON o.id = v.org_id "
+// Lists of one organization (?1): its setting read once per statement, not once per row.
+#define GOATHERD_VIDEO_LIST_COLUMNS                                                               \
+  GOATHERD_VIDEO_VIEW_COLUMNS_WITH(                                                               \
+      "(SELECT COALESCE(json_extract(settings, '$.video_tracking_days'), 90) FROM organizations " \
+      "WHERE id = ?1)")
+#define GOATHERD_VIDEO_LIST_FROM " FROM videos v LEFT JOIN creators c ON c.id = v.creator_id "
 
 VideoView ReadVideoView(const Stmt& s);
 std::vector<VideoSnapshot> ReadSnapshots(Db& db, std::int64_t video_seq);
