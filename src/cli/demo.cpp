@@ -89,6 +89,8 @@ void Backfill(Store& store, scrape::Source& source, Timestamp now) {
 int Demo(const ServeOptions& options) {
   ServeOptions o = options;
   o.source = "simulated";
+  // Checked before anything is opened, so a typo creates no database file.
+  if (auto address = ParseListen(o.listen); !address) return Fail(address.error().message, 2);
   SystemClock clock;
   auto store = OpenMigrated(o.db.db, o.threads + o.scrape_threads + 2);
   if (!store) return Fail(store.error().message);

@@ -13,6 +13,8 @@ namespace goatherd::cli {
 namespace {
 
 int Serve(const ServeOptions& o) {
+  // Checked before anything is opened, so a typo creates no database file.
+  if (auto address = ParseListen(o.listen); !address) return Fail(address.error().message, 2);
   auto clock = MakeClock(o.fake_now);
   if (!clock) return Fail(clock.error().message, 2);
   auto store = OpenMigrated(o.db.db, o.threads + o.scrape_threads + 2);

@@ -12,27 +12,35 @@
 
 namespace goatherd::cli {
 
-int RunServer(Store& store, const Clock& clock, const ServeOptions& o,
-              const OnListening& on_listening) {
-  auto colon = o.listen.rfind(':');
+Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& listen) {
+  auto colon = listen.rfind(':');
   if (colon == std::string::npos) {
-    return Fail("--listen must be HOST:PORT, got '" + o.listen + "'", 2);
+    return Error(400, "invalid_params", "--listen must be HOST:PORT, got '" + listen + "'");
   }
-  std::string host = o.listen.substr(0, colon);
+  std::string host = listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
   int port = -1;
   try {
     std::size_t used = 0;
-    port = std::stoi(o.listen.substr(colon + 1), &used);
-    if (used != o.listen.size() - colon - 1) port = -1;
+    port = std::stoi(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1) port = -1;
   } catch (const std::exception&) {
     port = -1;
   }
-  if (port < 0 || port > 65535) {
-    return Fail("--listen port must be 0..65535, got '" + o.listen + "'", 2);
+  if (host.empty() || port < 0 || port > 65535) {
+    return Error(400, "invalid_params",
+                 "--listen must be HOST:PORT with a port of 0..65535, got '" + listen + "'");
   }
+  return std::make_pair(host, static_cast<std::uint16_t>(port));
+}
+
+int RunServer(Store& store, const Clock& clock, const ServeOptions& o,
+              const OnListening& on_listening) {
+  auto address = ParseListen(o.listen);
+  if (!address) return Fail(address.error().message, 2);
+  const auto& [host, port] = *address;
   if (auto synced = store.SyncDeferredWork(); synced && *synced > 0) {
     spdlog::info("completed the running aggregates of {} videos an interrupted import left",
                  *synced);

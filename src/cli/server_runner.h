@@ -29,6 +29,9 @@ struct ServeOptions {
 // Registers the flags of ServeOptions on a command (serve, demo).
 void AddServeOptions(CLI::App& cmd, ServeOptions& options);
 
+// Splits --listen into host and port; the error message says what is wrong.
+Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& listen);
+
 // Called once the socket is bound, with the address clients should use.
 using OnListening = std::function<void(const std::string& base_url)>;
 
