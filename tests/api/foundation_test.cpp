@@ -644,7 +644,10 @@ class PaginationTest : public ApiTest {
   std::vector<std::string> CreateMany(int n) {
     std::vector<std::string> ids;
     for (int i = 0; i < n; ++i) {
-      ids.push_back(CreateProject(key_, "P" + std::to_string(i)));
+      // Appended, not `"P" + ...`: GCC 12 warns falsely (-Wrestrict) on literal + string.
+      std::string name = "P";
+      name += std::to_string(i);
+      ids.push_back(CreateProject(key_, name));
       // Distinct milliseconds keep creation order and id order the same.
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
@@ -741,7 +744,11 @@ TEST_F(LargeListTest, LimitAbove100IsServedAs100) {
       "NULL)");
   std::string big = CreateOrg("big", "Big");
   std::string key = CreateKey(big).secret;
-  for (int i = 0; i < 101; ++i) ASSERT_FALSE(CreateProject(key, "P" + std::to_string(i)).empty());
+  for (int i = 0; i < 101; ++i) {
+    std::string name = "P";  // appended: see CreateMany
+    name += std::to_string(i);
+    ASSERT_FALSE(CreateProject(key, name).empty());
+  }
   auto first = Get("/api/v1/projects?limit=1000", key);
   ASSERT_EQ(first.status, 200) << first.body;
   EXPECT_EQ(first.json.as_object().at("data").as_array().size(), 100u);
