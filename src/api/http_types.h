@@ -15,9 +15,9 @@
 namespace goatherd::api {
 
 struct Request {
-  std::string method;   // "GET", ...
-  std::string target;   // path and query as received
-  std::string path;     // percent-decoded path, no query
+  std::string method;  // "GET", ...
+  std::string target;  // path and query as received
+  std::string path;    // percent-decoded path, no query
   std::string raw_query;
   // Header names lowercased.
   std::map<std::string, std::string> headers;

@@ -20,8 +20,8 @@ std::string CursorCodec::Fingerprint(std::string_view list_identity) const {
 
 std::string CursorCodec::Encode(std::string_view list_identity,
                                 const KeysetPosition& position) const {
-  std::string payload = Fingerprint(list_identity) + "|" + std::to_string(position.created_at) +
-                        "|" + position.id;
+  std::string payload =
+      Fingerprint(list_identity) + "|" + std::to_string(position.created_at) + "|" + position.id;
   std::string mac = HmacSha256(secret_, payload).substr(0, kMacBytes);
   return Base64UrlEncode(payload) + "." + Base64UrlEncode(mac);
 }

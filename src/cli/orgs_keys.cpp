@@ -21,7 +21,8 @@ std::string JoinScopes(unsigned scopes) {
 
 Result<std::string> NormalizedId(const std::string& text, const char* what) {
   auto id = NormalizeUuid(text);
-  if (!id) return Error(400, "invalid_params", std::string(what) + " must be a UUID, got '" + text + "'");
+  if (!id)
+    return Error(400, "invalid_params", std::string(what) + " must be a UUID, got '" + text + "'");
   return *id;
 }
 
@@ -39,14 +40,17 @@ void AddOrgsCommand(CLI::App& app, Run* run) {
   auto* create = orgs->add_subcommand("create", "Create an organization and print its id");
   AddDbOption(*create, c->db);
   create->add_option("--name", c->name, "organization name")->required();
-  create->add_option("--timezone", c->timezone, "IANA time zone of its days")->capture_default_str();
+  create->add_option("--timezone", c->timezone, "IANA time zone of its days")
+      ->capture_default_str();
   create->add_option("--plan", c->plan, "plan: free, starter, ultra or one an operator defined")
       ->capture_default_str();
   create->callback([c, run] {
     *run = [c] {
-      if (c->name.empty() || c->name.size() > 200) return Fail("--name must be 1 to 200 characters", 2);
+      if (c->name.empty() || c->name.size() > 200)
+        return Fail("--name must be 1 to 200 characters", 2);
       if (!FindTimeZone(c->timezone)) {
-        return Fail("unknown time zone '" + c->timezone + "' (use an IANA name such as Europe/Berlin)", 2);
+        return Fail(
+            "unknown time zone '" + c->timezone + "' (use an IANA name such as Europe/Berlin)", 2);
       }
       auto store = OpenMigrated(c->db.db, 1);
       if (!store) return Fail(store.error().message);
@@ -107,7 +111,8 @@ void AddKeysCommand(CLI::App& app, Run* run) {
   AddDbOption(*create, c->db);
   create->add_option("--org", c->org, "organization id")->required()->envname("GOATHERD_ORG");
   create->add_option("--name", c->name, "a label for the key")->required();
-  create->add_option("--scopes", c->scopes, "comma list of read, write, admin")->capture_default_str();
+  create->add_option("--scopes", c->scopes, "comma list of read, write, admin")
+      ->capture_default_str();
   create->add_option("--expires-at", c->expires_at, "RFC 3339 expiry (default: never)");
   create->callback([c, run] {
     *run = [c] {
@@ -151,8 +156,8 @@ void AddKeysCommand(CLI::App& app, Run* run) {
       if (!org) return Fail("no organization " + *org_id);
       auto list = (*store)->ListApiKeys(*org_id);
       if (!list) return Fail("cannot list keys");
-      std::printf("%-36s  %-16s  %-12s  %-16s  %-20s  %-20s  %s\n", "ID", "NAME", "PREFIX", "SCOPES",
-                  "CREATED", "LAST USED", "REVOKED");
+      std::printf("%-36s  %-16s  %-12s  %-16s  %-20s  %-20s  %s\n", "ID", "NAME", "PREFIX",
+                  "SCOPES", "CREATED", "LAST USED", "REVOKED");
       for (const ApiKey& k : *list) {
         std::printf("%-36s  %-16s  %-12s  %-16s  %-20s  %-20s  %s\n", k.id.c_str(), k.name.c_str(),
                     k.prefix.c_str(), JoinScopes(k.scopes).c_str(),

@@ -31,14 +31,29 @@ Response OpenApi(RequestContext& ctx) {
 }  // namespace
 
 void RegisterDiscoveryRoutes(Router& router) {
-  Route health{"GET", "/healthz", kScopeRead, Healthz,
-               {"Liveness: 200 {\"status\":\"ok\"} when the database answers, else 503", "Meta",
-                {}, {}, "", false, 200, {503}}};
+  Route health{"GET",
+               "/healthz",
+               kScopeRead,
+               Healthz,
+               {"Liveness: 200 {\"status\":\"ok\"} when the database answers, else 503",
+                "Meta",
+                {},
+                {},
+                "",
+                false,
+                200,
+                {503}}};
   health.is_public = true;
   router.Add(std::move(health));
-  router.Add({"GET", "/api/v1/schema", kScopeRead, Schema,
+  router.Add({"GET",
+              "/api/v1/schema",
+              kScopeRead,
+              Schema,
               {"The data model: every entity, its fields and relationships", "Meta"}});
-  Route openapi{"GET", "/api/v1/openapi.json", kScopeRead, OpenApi,
+  Route openapi{"GET",
+                "/api/v1/openapi.json",
+                kScopeRead,
+                OpenApi,
                 {"This OpenAPI 3.1 document (not enveloped: it is the document itself)", "Meta"}};
   openapi.is_public = true;
   router.Add(std::move(openapi));
