@@ -374,7 +374,11 @@ class Generator {
           break;
         case 2: {
           std::string c = w_.cursor;
-          if (!c.empty()) c[static_cast<std::size_t>(Uniform(0, int(c.size()) - 1))] = 'Q';
+          if (!c.empty()) {
+            // A different character: writing 'Q' over a 'Q' would leave the cursor genuine.
+            char& at = c[static_cast<std::size_t>(Uniform(0, int(c.size()) - 1))];
+            at = at == 'Q' ? 'R' : 'Q';
+          }
           parts.push_back("cursor=" + c);
           *valid = false;
           break;
