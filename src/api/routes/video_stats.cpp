@@ -107,10 +107,11 @@ Result<StatsRequest> ReadStatsRequest(const RequestContext& ctx) {
   return req;
 }
 
-std::string CacheKey(const std::string& video_id, const StatsRequest& r) {
-  std::string key = video_id + "|" + r.range.tz_name + "|" + std::to_string(r.range.from) + "|" +
-                    std::to_string(r.range.to) + "|" + r.base_metric_name + "|" +
-                    (r.cohort ? "c" : "") + "|";
+std::string CacheKey(const std::string& org_id, const std::string& video_id,
+                     const StatsRequest& r) {
+  std::string key = org_id + "|" + video_id + "|" + r.range.tz_name + "|" +
+                    std::to_string(r.range.from) + "|" + std::to_string(r.range.to) + "|" +
+                    r.base_metric_name + "|" + (r.cohort ? "c" : "") + "|";
   for (const auto& m : r.metrics) key += m + ",";
   return key;
 }
@@ -273,19 +274,24 @@ Response VideoStats(RequestContext& ctx) {
   if (!req) return ErrorResponse(req.error());
   Store& store = *ctx.services.store;
   const std::string& id = ctx.Param("id");
-  std::string key = CacheKey(id, *req);
-
+  std::string cache_key = CacheKey(ctx.org->id, id, *req);
   auto generation = store.StatsGeneration(ctx.org->id);
   if (!generation) return ErrorResponse(generation.error());
+  // A hit under the current generation means the video existed when the answer was computed
+  // and nothing changed since (a deletion bumps the generation), so it skips reading the
+  // history; retention still depends on today and is checked either way.
+  if (auto hit = ctx.services.stats_cache->Get(cache_key, *generation)) {
+    if (Status st = CheckRetention(req->range, *ctx.org, *ctx.services.plan_limits); !st) {
+      return ErrorResponse(st.error());
+    }
+    return StatsResponse(*hit, true);
+  }
   auto video = store.GetVideoWithSnapshots(ctx.org->id, id);
   if (!video) return ErrorResponse(video.error());
   const VideoView& view = video->view;
   const std::vector<VideoSnapshot>& snapshots = video->snapshots;
   if (Status st = CheckRetention(req->range, *ctx.org, *ctx.services.plan_limits); !st) {
     return ErrorResponse(st.error());
-  }
-  if (auto hit = ctx.services.stats_cache->Get(ctx.org->id + "|" + key, *generation)) {
-    return StatsResponse(*hit, true);
   }
   metrics::DayLevels levels;
   metrics::ComputeDayLevels(snapshots, req->range.zone, &levels);
@@ -297,7 +303,7 @@ Response VideoStats(RequestContext& ctx) {
   } else {
     payload = DerivedPayload(*req, view, levels);
   }
-  ctx.services.stats_cache->Put(ctx.org->id + "|" + key, *generation, payload);
+  ctx.services.stats_cache->Put(cache_key, *generation, payload);
   return StatsResponse(payload, false);
 }
 

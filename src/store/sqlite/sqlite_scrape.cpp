@@ -362,11 +362,9 @@ Result<std::vector<std::string>> SqliteStore::KnownPostIds(const std::string& cr
 Result<VideoView> SqliteStore::GetVideoAnyOrg(const std::string& video_id) {
   return Guarded("get video", [&]() -> Result<VideoView> {
     auto db = pool_.Acquire();
-    auto s = db->Prepare("SELECT " GOATHERD_VIDEO_VIEW_COLUMNS GOATHERD_VIDEO_VIEW_FROM
-                         "WHERE v.id = ?1");
-    s.Bind(1, video_id);
-    if (!s.Step()) return Error::NotFound("Video not found");
-    return ReadVideoView(s);
+    auto v = FindVideo(*db, video_id, nullptr);
+    if (!v) return Error::NotFound("Video not found");
+    return *v;
   });
 }
 

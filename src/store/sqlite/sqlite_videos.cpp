@@ -72,22 +72,18 @@ constexpr const char* kListVideos[2][2][2] = {
       GOATHERD_LIST_VIDEOS("AND v.project_id = ?2 AND v.creator_id = ?3", GOATHERD_AFTER)}},
 };
 
-std::optional<VideoView> FindVideo(Db& db, const std::string& org_id, const std::string& id) {
-  auto s = db.Prepare("SELECT " GOATHERD_VIDEO_VIEW_COLUMNS GOATHERD_VIDEO_VIEW_FROM
-                      "WHERE v.id = ?1 AND v.org_id = ?2");
-  s.Bind(1, id).Bind(2, org_id);
+}  // namespace
+
+std::optional<VideoView> FindVideo(Db& db, const std::string& id, const std::string* org_id) {
+  auto s = org_id ? db.Prepare("SELECT " GOATHERD_VIDEO_VIEW_COLUMNS GOATHERD_VIDEO_VIEW_FROM
+                               "WHERE v.id = ?1 AND v.org_id = ?2")
+                  : db.Prepare("SELECT " GOATHERD_VIDEO_VIEW_COLUMNS GOATHERD_VIDEO_VIEW_FROM
+                               "WHERE v.id = ?1");
+  s.Bind(1, id);
+  if (org_id) s.Bind(2, *org_id);
   if (!s.Step()) return std::nullopt;
   return ReadVideoView(s);
 }
-
-std::optional<std::int64_t> VideoSeq(Db& db, const std::string& org_id, const std::string& id) {
-  auto s = db.Prepare("SELECT seq FROM videos WHERE id = ? AND org_id = ?");
-  s.Bind(1, id).Bind(2, org_id);
-  if (!s.Step()) return std::nullopt;
-  return s.Int(0);
-}
-
-}  // namespace
 
 Result<Page<VideoView>> SqliteStore::ListVideos(const std::string& org_id,
                                                 const VideoFilter& filter,
@@ -108,7 +104,7 @@ Result<Page<VideoView>> SqliteStore::ListVideos(const std::string& org_id,
 Result<VideoView> SqliteStore::GetVideo(const std::string& org_id, const std::string& id) {
   return Guarded("get video", [&]() -> Result<VideoView> {
     auto db = pool_.Acquire();
-    auto v = FindVideo(*db, org_id, id);
+    auto v = FindVideo(*db, id, &org_id);
     if (!v) return Error::NotFound("Video not found");
     return *v;
   });
@@ -119,7 +115,7 @@ Result<VideoView> SqliteStore::UpdateVideo(const std::string& org_id, const std:
   return Guarded("update video", [&]() -> Result<VideoView> {
     auto db = pool_.Acquire();
     WriteTxn txn(*db);
-    auto current = FindVideo(*db, org_id, id);
+    auto current = FindVideo(*db, id, &org_id);
     if (!current) return Error::NotFound("Video not found");
     Video next = current->video;
     if (patch.tracking_status && *patch.tracking_status != next.tracking_status) {
@@ -135,6 +131,7 @@ Result<VideoView> SqliteStore::UpdateVideo(const std::string& org_id, const std:
     if (patch.readme) next.description = *patch.readme;
     if (patch.metadata) next.metadata = *patch.metadata;
     const Video& was = current->video;
+    const std::int64_t was_seq = current->seq;
     if (next.tracking_status == was.tracking_status && next.description == was.description &&
         SameJson(next.metadata, was.metadata)) {
       return *current;  // setting stored values changes nothing, updated_at included
@@ -150,10 +147,10 @@ Result<VideoView> SqliteStore::UpdateVideo(const std::string& org_id, const std:
         .Bind(6, org_id)
         .Exec();
     if (next.tracking_status != was.tracking_status) {
-      if (auto seq = VideoSeq(*db, org_id, id)) SyncVideoCohort(*db, *seq);
+      SyncVideoCohort(*db, was_seq);
       BumpStatsGeneration(*db, org_id);
     }
-    auto updated = FindVideo(*db, org_id, id);
+    auto updated = FindVideo(*db, id, &org_id);
     txn.Commit();
     return *updated;
   });
@@ -174,7 +171,7 @@ Result<VideoWithSnapshots> SqliteStore::GetVideoWithSnapshots(const std::string&
         }
       }
     } end{*db};
-    auto v = FindVideo(*db, org_id, id);
+    auto v = FindVideo(*db, id, &org_id);
     if (!v) return Error::NotFound("Video not found");
     VideoWithSnapshots out{std::move(*v), {}};
     out.snapshots = ReadSnapshots(*db, out.view.seq);

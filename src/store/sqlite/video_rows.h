@@ -34,6 +34,9 @@ namespace goatherd::sqlite {
 #define GOATHERD_VIDEO_LIST_FROM " FROM videos v LEFT JOIN creators c ON c.id = v.creator_id "
 
 VideoView ReadVideoView(const Stmt& s);
+// One video by id; confined to the organization when `org_id` is given (the API), of any
+// organization when not (the scheduler).
+std::optional<VideoView> FindVideo(Db& db, const std::string& id, const std::string* org_id);
 std::vector<VideoSnapshot> ReadSnapshots(Db& db, std::int64_t video_seq);
 
 }  // namespace goatherd::sqlite
