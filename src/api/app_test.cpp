@@ -15,6 +15,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/test_temp_dir.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace goatherd::api {
@@ -22,26 +23,7 @@ namespace {
 
 namespace json = boost::json;
 
-// A fresh directory for one test's database file (and its WAL files), removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "goatherd-unit-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using goatherd::testing::TempDir;
 
 constexpr const char* kOrgA = "0190a000-0000-7000-8000-00000000000a";
 constexpr const char* kOrgB = "0190a000-0000-7000-8000-00000000000b";

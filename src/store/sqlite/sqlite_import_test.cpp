@@ -7,31 +7,13 @@
 #include <memory>
 #include <string>
 
+#include "core/test_temp_dir.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace goatherd::sqlite {
 namespace {
 
-// A fresh directory for one test's database file (and its WAL files), removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "goatherd-unit-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using goatherd::testing::TempDir;
 
 constexpr const char* kOrg = "0190a000-0000-7000-8000-00000000000a";
 constexpr const char* kProject = "0190b000-0000-7000-8000-000000000001";
