@@ -7,6 +7,7 @@
 
 #include "api/app.h"
 #include "api/server.h"
+#include "scrape/maintenance.h"
 #include "scrape/scheduler.h"
 #include "scrape/simulated_source.h"
 
@@ -82,7 +83,10 @@ int RunServer(Store& store, const Clock& clock, const ServeOptions& o,
     scheduler = std::make_unique<scrape::Scheduler>(store, *source, clock, sched);
     scheduler->Start();
   }
+  scrape::MaintenanceRunner maintenance(store, clock);
+  maintenance.Start();
   server.Run();
+  maintenance.Stop();
   if (scheduler) scheduler->Stop();
   return 0;
 }

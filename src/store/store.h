@@ -92,6 +92,14 @@ struct OrganizationPatch {
   std::optional<std::string> settings;  // the whole new settings object, validated
 };
 
+// What one retention run removed.
+struct RetentionReport {
+  std::int64_t video_snapshots_deleted = 0;
+  std::int64_t creator_snapshots_deleted = 0;
+  std::int64_t projects_purged = 0;
+  std::int64_t idempotency_records_deleted = 0;
+};
+
 // Loads JSON Lines imports: one transaction per batch, upsert by id, snapshots unique by
 // (video, snapshot_at). A failing call leaves the open batch to be rolled back.
 class ImportSession {
@@ -241,6 +249,17 @@ class Store {
   virtual Status MarkVideoDeleted(const std::string& video_id, Timestamp at) = 0;
   virtual Status DisableCreator(const std::string& creator_id, const std::string& reason,
                                 Timestamp at) = 0;
+
+  // Maintenance. ClaimMaintenance hands a named periodic task to exactly one caller (thread or
+  // process) when it is due, and makes it due again at `next_due`.
+  virtual Result<bool> ClaimMaintenance(const std::string& name, Timestamp now,
+                                        Timestamp next_due) = 0;
+  // The daily retention run (scraping.md "Retention", resources.md "Projects"): deletes, per
+  // organization, snapshots older than its plan's stats_history_retention_days (keeping each
+  // video's and creator's last snapshot before the cut-off, so gains stay defined), purges
+  // projects deleted more than 30 days ago, and expired idempotency records. Works in short
+  // batches so that ingest and the API keep going.
+  virtual Result<RetentionReport> ApplyRetention(Timestamp now) = 0;
 
   virtual std::unique_ptr<ImportSession> BeginImport(Timestamp now) = 0;
   // Completes aggregate maintenance an interrupted import left behind; returns videos synced.

@@ -630,6 +630,14 @@ void BlackBoxTest::Sql(const std::string& statement) {
   ASSERT_EQ(r.exit_code, 0) << "sqlite3: " << r.err;
 }
 
+std::string BlackBoxTest::SqlValue(const std::string& query) {
+  auto r = RunProcess("sqlite3", {"-bail", "-cmd", ".timeout 10000", DbPath(), query},
+                      /*search_path=*/true);
+  EXPECT_EQ(r.exit_code, 0) << "sqlite3: " << r.err;
+  while (!r.out.empty() && (r.out.back() == '\n' || r.out.back() == '\r')) r.out.pop_back();
+  return r.out;
+}
+
 HttpResult BlackBoxTest::Call(const std::string& method, const std::string& target,
                               const std::string& key, const std::optional<std::string>& json_body,
                               std::vector<std::pair<std::string, std::string>> extra_headers) {

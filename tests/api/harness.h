@@ -173,6 +173,8 @@ class BlackBoxTest : public ::testing::Test {
   CommandResult Cli(std::vector<std::string> args);
   // Runs SQL on the test database with the sqlite3 shell (operator edits such as plan limits).
   void Sql(const std::string& statement);
+  // The output of a query run with the sqlite3 shell, trailing newline removed (one value: "3").
+  std::string SqlValue(const std::string& query);
 
   // Requests through the fixture's keep-alive client. `key` empty = no Authorization header;
   // a body is sent with `Content-Type: application/json`.

@@ -264,6 +264,16 @@ CREATE TABLE manual_triggers (
 ) WITHOUT ROWID;
 )sql";
 
+// Periodic maintenance tasks (the daily retention run): the next due time and a claim lease,
+// so that one process runs each task once however many serve the database.
+constexpr const char* kMaintenance = R"sql(
+CREATE TABLE maintenance_runs (
+  name   TEXT PRIMARY KEY,
+  due_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX projects_deleted ON projects (deleted_at) WHERE deleted_at IS NOT NULL;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitial},
     {2, "video stats: cohort sums, stats generation", kVideoStats},
@@ -271,6 +281,7 @@ constexpr Migration kMigrations[] = {
     {4, "scrape jobs, demo plan", kScrape},
     {5, "deferred cohort marks", kCohortMarks},
     {6, "manual scrape triggers", kManualTriggers},
+    {12, "maintenance runs", kMaintenance},
 };
 
 }  // namespace

@@ -92,6 +92,10 @@ class SqliteStore final : public Store {
   Status DisableCreator(const std::string& creator_id, const std::string& reason,
                         Timestamp at) override;
 
+  Result<bool> ClaimMaintenance(const std::string& name, Timestamp now,
+                                Timestamp next_due) override;
+  Result<RetentionReport> ApplyRetention(Timestamp now) override;
+
   std::unique_ptr<ImportSession> BeginImport(Timestamp now) override;
   Result<std::int64_t> SyncDeferredWork() override;
 
