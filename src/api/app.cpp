@@ -59,6 +59,12 @@ App::App(Store& store, const Clock& clock, std::string cursor_secret, AppOptions
   RegisterOrgRoutes(router_);
   RegisterRemovedRoutes(router_);
   RegisterScrapeRoutes(router_);
+  RegisterGoalRoutes(router_);
+  RegisterAnnotationRoutes(router_);
+  RegisterAggregateRoutes(router_);
+  RegisterCreatorRoutes(router_);
+  RegisterCampaignRoutes(router_);
+  RegisterAnalyticsRoutes(router_);
 }
 
 Response App::Handle(const Request& request) {

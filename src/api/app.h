@@ -61,5 +61,11 @@ void RegisterVideoRoutes(Router& router);
 void RegisterOrgRoutes(Router& router);
 void RegisterRemovedRoutes(Router& router);
 void RegisterScrapeRoutes(Router& router);
+void RegisterGoalRoutes(Router& router);
+void RegisterAnnotationRoutes(Router& router);
+void RegisterAggregateRoutes(Router& router);
+void RegisterCreatorRoutes(Router& router);
+void RegisterCampaignRoutes(Router& router);
+void RegisterAnalyticsRoutes(Router& router);
 
 }  // namespace goatherd::api

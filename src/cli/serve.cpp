@@ -42,10 +42,12 @@ void AddServeOptions(CLI::App& cmd_ref, ServeOptions& opts) {
       ->envname("GOATHERD_THREADS")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  cmd->add_option("--source", o->source, "where scrapes come from: none or simulated")
+  cmd->add_option("--source", o->source,
+                  "where scrapes come from: none, simulated, apify or tiktok-web")
       ->envname("GOATHERD_SOURCE")
-      ->check(CLI::IsMember({"none", "simulated"}))
+      ->check(CLI::IsMember(SourceNames()))
       ->capture_default_str();
+  AddSourceOptions(*cmd, *o);
   cmd->add_option("--seed", o->seed, "seed of the simulated TikTok world")
       ->envname("GOATHERD_SEED")
       ->capture_default_str();

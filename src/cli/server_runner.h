@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cli/commands.h"
 #include "core/clock.h"
@@ -24,7 +25,20 @@ struct ServeOptions {
   bool no_rate_limits = false;
   int requests_per_minute = 60;
   std::string fake_now;
+  // Network sources (--source apify | tiktok-web) and the HTTP client they share.
+  std::string apify_token;
+  std::string apify_actor = "clockworks~tiktok-scraper";
+  std::string apify_base_url = "https://api.apify.com";
+  std::string tiktok_base_url = "https://www.tiktok.com";
+  std::string http_proxy;
+  double http_timeout_seconds = 0;  // 0: the source's own default
+  int http_max_per_host = 4;
 };
+
+// The values --source accepts.
+std::vector<std::string> SourceNames();
+// Registers the flags of the network sources and their HTTP client (part of AddServeOptions).
+void AddSourceOptions(CLI::App& cmd, ServeOptions& options);
 
 // Registers the flags of ServeOptions on a command (serve, demo).
 void AddServeOptions(CLI::App& cmd, ServeOptions& options);

@@ -80,6 +80,18 @@ struct Creator {
   Timestamp updated_at = 0;
 };
 
+// One entry of a creator's change log (spec/resources.md "Creators"). `details` is JSON object
+// text whose members depend on `kind` (added, reactivated, renamed, tracking_mode_changed,
+// auto_disabled, re_enabled, removed, follower_milestone, video_cap_reached).
+struct CreatorEvent {
+  std::string id;
+  std::string org_id;
+  std::string creator_id;
+  std::string kind;
+  std::string details = "{}";
+  Timestamp created_at = 0;
+};
+
 // The five counts of a video, in the fixed order views, likes, comments, shares, saves.
 enum VideoMetric { kViews = 0, kLikes, kComments, kShares, kSaves, kVideoMetricCount };
 using VideoCounts = std::array<std::int64_t, kVideoMetricCount>;
@@ -153,6 +165,64 @@ struct ScrapeJob {
   int attempts = 0;             // consecutive failures
   int definitive_failures = 0;  // consecutive definitive failures
   bool manual = false;
+};
+
+// A named grouping of creators, videos and other campaigns within one project
+// (resources.md "Campaigns").
+struct Campaign {
+  std::string id;
+  std::string org_id;
+  std::string project_id;
+  std::string name;
+  std::optional<std::string> description;  // written as `readme`, read as both names
+  std::string metadata = "{}";
+  std::optional<std::int64_t> target_views;
+  std::optional<Timestamp> target_at;
+  std::int64_t item_count = 0;  // direct members, derived on read
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+};
+
+// One membership of a campaign.
+struct CampaignItem {
+  std::int64_t seq = 0;  // insertion order, the keyset of item lists
+  std::string campaign_id;
+  std::string item_type;  // creator | video | campaign
+  std::string item_id;
+  std::optional<std::string> label;  // creator handle, video title or campaign name
+  Timestamp created_at = 0;          // when it was added
+};
+
+// A per-creator performance target (spec/analytics.md "Goals"). The target is kept in
+// hundredths so that an engagement target such as 4.25 % is exact; counts are whole numbers.
+struct Goal {
+  std::string id;
+  std::string org_id;
+  std::string creator_id;
+  std::string project_id;
+  std::string metric;  // posts | views | engagement | followers
+  std::string period;  // daily | weekly | monthly
+  std::int64_t target_hundredths = 0;
+  std::optional<std::string> start_date;  // YYYY-MM-DD
+  std::optional<std::string> end_date;
+  bool is_active = true;
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
+};
+
+// A dated note on a project's charts (spec/analytics.md "Annotations").
+struct Annotation {
+  std::string id;
+  std::string org_id;
+  std::string project_id;
+  std::string date;  // YYYY-MM-DD
+  std::string label;
+  std::optional<std::string> body;
+  std::string kind = "note";               // note | launch | payout | incident
+  std::optional<std::string> entity_type;  // video | creator | campaign
+  std::optional<std::string> entity_id;
+  Timestamp created_at = 0;
+  Timestamp updated_at = 0;
 };
 
 }  // namespace goatherd

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/time.h"
+#include "store/org_settings.h"
 
 namespace goatherd::scrape {
 namespace {
@@ -13,19 +14,6 @@ constexpr Timestamp kEnsureEverySeconds = 30;
 constexpr Timestamp kRecheckIneligibleSeconds = 86400;
 constexpr Timestamp kIntervalCacheSeconds = 60;
 
-double SettingHours(const std::string& settings_json, const std::string& key) {
-  // Settings are a flat JSON object written by PATCH /org; a light scan avoids a JSON dependency
-  // in this layer.
-  auto pos = settings_json.find("\"" + key + "\"");
-  if (pos == std::string::npos) return -1;
-  pos = settings_json.find(':', pos);
-  if (pos == std::string::npos) return -1;
-  try {
-    return std::stod(settings_json.substr(pos + 1));
-  } catch (const std::exception&) {
-    return -1;
-  }
-}
 }  // namespace
 
 Scheduler::Scheduler(Store& store, Source& source, const Clock& clock, SchedulerOptions options)
@@ -62,9 +50,7 @@ Timestamp Scheduler::IntervalSeconds(const std::string& org_id, const std::strin
   auto org = store_.GetOrganization(org_id);
   if (org) {
     auto floor = store_.PlanLimit(org->plan, "min_" + kind + "_hours");
-    double floor_hours = floor && floor->has_value() ? static_cast<double>(**floor) : 0;
-    double chosen = SettingHours(org->settings, kind + "_hours");
-    hours = std::max(chosen < 0 ? floor_hours : chosen, floor_hours);
+    hours = ScrapeIntervalHours(org->settings, kind, floor ? *floor : std::nullopt);
   }
   Timestamp seconds = std::max(options_.min_interval_seconds, static_cast<Timestamp>(hours * 3600));
   std::lock_guard lock(interval_mu_);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "core/error.h"
 #include "core/time.h"
 #include "core/types.h"
+#include "metrics/day_levels.h"  // VideoDays, ReadVideoStats
 
 namespace goatherd {
 
@@ -79,6 +81,71 @@ struct VideoHistory {
   std::vector<VideoSnapshot> snapshots;
 };
 
+// One video's day levels in the organization's timezone (Store::VideoDays): the days of the range
+// asked for and their baselines; gains are measured over the video's whole history.
+struct VideoDayLevels {
+  std::string video_id;
+  metrics::DayLevels levels;
+  std::optional<DayNumber> first_day;  // the video's first day with a snapshot
+};
+
+// Store::ReadVideoStats: day rows are wanted for days [from - 1, to] when `timezone` is the
+// organization's.
+struct DaysRequest {
+  std::string timezone;
+  DayNumber from = 0;
+  DayNumber to = 0;
+};
+
+// What one video's stats answer is computed from, read in one transaction.
+struct VideoStatsSource {
+  std::int64_t generation = 0;
+  bool answered = false;  // the caller's check accepted `generation`: nothing more was read
+  std::string video_id;
+  std::optional<std::string> creator_id;
+  std::optional<Timestamp> posted_at;
+  bool from_days = false;                // `levels` came from the kept day rows
+  metrics::DayLevels levels;             // from_days: the days of [from - 1, to]
+  std::optional<DayNumber> first_day;    // from_days: the first day with a snapshot
+  std::vector<VideoSnapshot> snapshots;  // otherwise: every snapshot, oldest first
+};
+
+// Creators (resources.md "Creators"). The list's filters; `status` is active, disabled, removed
+// or all.
+struct CreatorFilter {
+  std::optional<std::string> project_id;
+  std::optional<std::string> search;  // case-insensitive substring of the handle
+  std::string status = "active";
+};
+
+// One creator to add: `tiktok_handle` already follows the handle rule; unset fields keep a
+// reactivated creator's values and take the defaults on a fresh one.
+struct CreatorRequest {
+  std::string tiktok_handle;
+  std::optional<std::string> tracking_mode;
+  std::optional<std::string> tracking_start_date;
+};
+
+// What one item of an add or bulk action did: 201 created, 200 reactivated or changed, else
+// `error` (its status and code) and no creator.
+struct CreatorItemResult {
+  int status = 0;
+  std::optional<Creator> creator;
+  std::optional<Error> error;
+};
+
+// A PATCH of a creator. `handle_problem` set: the requested handle breaks the rule (409
+// invalid_handle once the creator is known to exist).
+struct CreatorPatch {
+  std::optional<std::optional<std::string>> readme;
+  std::optional<std::string> metadata;
+  std::optional<std::string> tracking_mode;
+  std::optional<std::string> tracking_start_date;
+  std::optional<std::optional<std::string>> display_name_override;
+  std::optional<std::string> tiktok_handle;
+  std::optional<std::string> handle_problem;
+};
+
 // What BeginIdempotent found for (organization, Idempotency-Key).
 struct IdempotencyClaim {
   enum Kind { kNew, kReplay, kConflict, kRunning } kind = kNew;
@@ -119,6 +186,52 @@ class ImportSession {
   // by the next import or `serve` start if the process dies first.
   virtual Status Finish() = 0;
 };
+
+// Goals: the fields a PATCH names (start_date / end_date: inner nullopt clears).
+struct GoalPatch {
+  std::optional<std::string> metric;
+  std::optional<std::string> period;
+  std::optional<std::int64_t> target_hundredths;
+  std::optional<std::optional<std::string>> start_date;
+  std::optional<std::optional<std::string>> end_date;
+  std::optional<bool> is_active;
+};
+
+// What goal compliance needs of one creator: its active goals, the posts that count for goals
+// (counted status, tracking enabled) with their snapshots, and its profile snapshots.
+struct GoalCreatorData {
+  Creator creator;
+  std::vector<Goal> goals;               // active goals, oldest first
+  std::vector<VideoHistory> posts;       // snapshots oldest first
+  std::vector<CreatorSnapshot> profile;  // oldest first
+};
+
+// Annotations: the fields a PATCH names (body, entity: inner nullopt clears).
+struct AnnotationPatch {
+  std::optional<std::string> date;
+  std::optional<std::string> label;
+  std::optional<std::optional<std::string>> body;
+  std::optional<std::string> kind;
+  // Set together: both values, or both cleared.
+  std::optional<std::optional<std::string>> entity_type;
+  std::optional<std::optional<std::string>> entity_id;
+};
+
+// Campaigns: the list filter and the fields a PATCH names (inner nullopt clears).
+struct CampaignFilter {
+  std::optional<std::string> project_id;
+};
+struct CampaignPatch {
+  std::optional<std::string> name;
+  std::optional<std::optional<std::string>> readme;
+  std::optional<std::string> metadata;
+  std::optional<std::optional<std::int64_t>> target_views;
+  std::optional<std::optional<Timestamp>> target_at;
+};
+// Which videos of a creator item count toward a campaign. resources.md names `auto_tracked`
+// and `included`; analytics.md's "counted" adds `direct_add` (a direct add normally has no
+// creator, but an import may attach one). Video items count whatever their status.
+enum class CreatorVideoRule { kCounted, kAutoTrackedOrIncluded };
 
 class Store {
  public:
@@ -209,6 +322,19 @@ class Store {
   // A number that changes whenever anything a stats answer depends on changes for the
   // organization (snapshots, statuses, deletions, its timezone), in any process.
   virtual Result<std::int64_t> StatsGeneration(const std::string& org_id) = 0;
+  // In one read transaction: the stats generation; then, unless `answered(generation)` says the
+  // caller has the answer already (a cache hit), the video (404 when not in the organization)
+  // and its history: the kept day rows when `days` asks for the organization's zone and they are
+  // current, else every snapshot.
+  virtual Result<VideoStatsSource> ReadVideoStats(
+      const std::string& org_id, const std::string& video_id,
+      const std::optional<DaysRequest>& days,
+      const std::function<bool(std::int64_t generation)>& answered) = 0;
+  // Day levels of many videos at once in the organization's timezone, days [from, to], in the
+  // order of `video_ids`; ids unknown to the organization are left out.
+  virtual Result<std::vector<VideoDayLevels>> VideoDays(const std::string& org_id,
+                                                        const std::vector<std::string>& video_ids,
+                                                        DayNumber from, DayNumber to) = 0;
 
   // Scraping. EnsureJobs gives every active creator its profile and discovery jobs and every
   // refreshing video its stats job (new ones due now), whatever created them (API, import).
@@ -260,6 +386,218 @@ class Store {
   // projects deleted more than 30 days ago, and expired idempotency records. Works in short
   // batches so that ingest and the API keep going.
   virtual Result<RetentionReport> ApplyRetention(Timestamp now) = 0;
+
+  // Goals. A creator of another organization, or a removed one, is a 404.
+  virtual Result<Page<Goal>> ListGoals(const std::string& org_id, const std::string& creator_id,
+                                       const PageRequest& page) = 0;
+  virtual Result<Goal> GetGoal(const std::string& org_id, const std::string& id) = 0;
+  // Takes project_id from the creator, in the same transaction as the insert.
+  virtual Result<Goal> CreateGoal(const Goal& goal) = 0;
+  virtual Result<Goal> UpdateGoal(const std::string& org_id, const std::string& id,
+                                  const GoalPatch& patch, Timestamp now) = 0;
+  virtual Status DeleteGoal(const std::string& org_id, const std::string& id) = 0;
+  // The project's active creators that have active goals (only `creator_id` when set), ordered
+  // by handle, each with what its goals are computed from. 404 for no such project.
+  virtual Result<std::vector<GoalCreatorData>> GoalComplianceData(
+      const std::string& org_id, const std::string& project_id,
+      const std::optional<std::string>& creator_id) = 0;
+
+  // Annotations, ordered by (date, id). Create and update check that the project, and the
+  // entity when one is named, exist in the organization (the entity in that project).
+  virtual Result<std::vector<Annotation>> ListAnnotations(const std::string& org_id,
+                                                          const std::string& project_id,
+                                                          DayNumber from_date,
+                                                          DayNumber to_date) = 0;
+  // One page of the same list; the keyset position is (date's day number, id).
+  virtual Result<Page<Annotation>> ListAnnotationPage(const std::string& org_id,
+                                                      const std::string& project_id,
+                                                      DayNumber from_date, DayNumber to_date,
+                                                      const PageRequest& page) = 0;
+  virtual Result<Annotation> GetAnnotation(const std::string& org_id, const std::string& id) = 0;
+  virtual Result<Annotation> CreateAnnotation(const Annotation& annotation) = 0;
+  virtual Result<Annotation> UpdateAnnotation(const std::string& org_id, const std::string& id,
+                                              const AnnotationPatch& patch, Timestamp now) = 0;
+  virtual Status DeleteAnnotation(const std::string& org_id, const std::string& id) = 0;
+
+  // Campaigns. Campaigns of a deleted project are invisible; lists are newest first.
+  virtual Result<Page<Campaign>> ListCampaigns(const std::string& org_id,
+                                               const CampaignFilter& filter,
+                                               const PageRequest& page) = 0;
+  virtual Result<Campaign> GetCampaign(const std::string& org_id, const std::string& id) = 0;
+  // 404 for no such project; checks max_campaigns_per_project in the same transaction.
+  virtual Result<Campaign> CreateCampaign(const Campaign& campaign) = 0;
+  virtual Result<Campaign> UpdateCampaign(const std::string& org_id, const std::string& id,
+                                          const CampaignPatch& patch, Timestamp now) = 0;
+  // Hard delete, with its memberships in both directions (its items, and it as an item).
+  virtual Status DeleteCampaign(const std::string& org_id, const std::string& id) = 0;
+  // Newest first; the keyset position is (item seq, item id).
+  virtual Result<Page<CampaignItem>> ListCampaignItems(const std::string& org_id,
+                                                       const std::string& campaign_id,
+                                                       const PageRequest& page) = 0;
+  // One transaction: 404 when the campaign or the item is not in the same project, 409
+  // duplicate, 402 max_campaign_items_per_campaign, 409 circular_reference when the item
+  // campaign contains this one (at any depth) or is this one.
+  virtual Result<CampaignItem> AddCampaignItem(const std::string& org_id,
+                                               const std::string& campaign_id,
+                                               const std::string& item_type,
+                                               const std::string& item_id, Timestamp now) = 0;
+  virtual Status RemoveCampaignItem(const std::string& org_id, const std::string& campaign_id,
+                                    const std::string& item_type, const std::string& item_id) = 0;
+  // The campaign's videos (resources.md): the union, each once, of its video items, the videos
+  // of its active creator items that `rule` counts, and the same of its campaign items at any
+  // depth. One read transaction; 404 for no such campaign. Seqs ascending; ids unordered.
+  virtual Result<std::vector<std::string>> ResolveCampaignVideoIds(const std::string& org_id,
+                                                                   const std::string& campaign_id,
+                                                                   CreatorVideoRule rule) = 0;
+  virtual Result<std::vector<std::int64_t>> ResolveCampaignVideoSeqs(const std::string& org_id,
+                                                                     const std::string& campaign_id,
+                                                                     CreatorVideoRule rule) = 0;
+
+  // Creators. Creators of deleted projects are invisible; lists are newest first.
+  virtual Result<Page<Creator>> ListCreators(const std::string& org_id, const CreatorFilter& filter,
+                                             const PageRequest& page) = 0;
+  virtual Result<Creator> GetCreator(const std::string& org_id, const std::string& id) = 0;
+  // Adds creators to a project in one transaction: each item is created (201), reactivates a
+  // removed creator of the same handle (200), or is refused (409 handle_taken). The plan's
+  // max_creators_per_org is checked for all that become active together (402, nothing written).
+  // Each added creator gets its event and its profile and discovery jobs due now.
+  // `today` is the default tracking_start_date of a fresh creator; `now_ms` orders new ids.
+  virtual Result<std::vector<CreatorItemResult>> AddCreators(
+      const std::string& org_id, const std::string& project_id,
+      const std::vector<CreatorRequest>& items, const std::string& today, std::int64_t now_ms) = 0;
+  virtual Result<Creator> UpdateCreator(const std::string& org_id, const std::string& id,
+                                        const CreatorPatch& patch, Timestamp now) = 0;
+  // Soft remove (status removed); removing a removed creator changes nothing.
+  virtual Result<Creator> RemoveCreator(const std::string& org_id, const std::string& id,
+                                        Timestamp now) = 0;
+  // Per id, in one transaction: 404 items for ids not in the project, the whole call 404 when
+  // the project is unknown.
+  virtual Result<std::vector<CreatorItemResult>> BulkRemoveCreators(
+      const std::string& org_id, const std::string& project_id, const std::vector<std::string>& ids,
+      Timestamp now) = 0;
+  virtual Result<std::vector<CreatorItemResult>> BulkReenableCreators(
+      const std::string& org_id, const std::string& project_id, const std::vector<std::string>& ids,
+      Timestamp now) = 0;
+  // The creator's change log, newest first.
+  virtual Result<Page<CreatorEvent>> ListCreatorEvents(const std::string& org_id,
+                                                       const std::string& creator_id,
+                                                       const PageRequest& page) = 0;
+
+  // Aggregates (spec/analytics.md "Aggregates"): reads over one project's counted videos
+  // (auto_tracked, included, direct_add). Times bound posted_at as [from, before); an unset
+  // bound is open, and with both unset videos without posted_at count too.
+  struct AggregateVideo {
+    std::int64_t seq = 0;
+    std::string id;
+    std::optional<std::string> creator_id;
+    std::optional<std::string> title;
+    std::optional<std::string> handle;  // the creator's current handle, else the video's author
+    std::string tiktok_video_id;
+    bool is_photo = false;
+    VideoCounts counts{};
+    std::optional<Timestamp> posted_at;
+  };
+  struct VideoRankQuery {
+    std::string project_id;
+    std::optional<Timestamp> posted_from;
+    std::optional<Timestamp> posted_before;
+    std::string order = "view_count";  // view_count ... save_count, posted_at; descending
+    int limit = 50;
+    std::int64_t offset = 0;
+  };
+  struct VideoRanking {
+    std::vector<AggregateVideo> items;
+    std::int64_t total_count = 0;  // before limit and offset
+  };
+  virtual Result<VideoRanking> RankVideos(const std::string& org_id, const VideoRankQuery& q) = 0;
+  // posted_at and current views of the counted videos posted in [from, before).
+  struct PostViews {
+    Timestamp posted_at = 0;
+    std::int64_t views = 0;
+  };
+  virtual Result<std::vector<PostViews>> CountedPostViews(const std::string& org_id,
+                                                          const std::string& project_id,
+                                                          Timestamp from, Timestamp before) = 0;
+  // Every counted video of the project (seq, id, creator, counts, posted_at; no title/handle).
+  virtual Result<std::vector<AggregateVideo>> CountedProjectVideos(
+      const std::string& org_id, const std::string& project_id) = 0;
+  // The project's creators and their counted videos; with `history`, also every video snapshot
+  // and creator snapshot taken before `before` (oldest first per video / creator).
+  struct CreatorRow {
+    std::string id;
+    std::string handle;
+    std::int64_t follower_count = 0;
+  };
+  struct VideoActivity {
+    std::int64_t seq = 0;
+    std::optional<std::string> creator_id;
+    std::optional<Timestamp> posted_at;
+    std::vector<VideoSnapshot> snapshots;
+  };
+  struct ProjectActivity {
+    std::vector<CreatorRow> creators;  // by handle
+    std::vector<VideoActivity> videos;
+    std::vector<CreatorSnapshot> creator_snapshots;  // by creator, then time
+  };
+  virtual Result<ProjectActivity> ReadProjectActivity(const std::string& org_id,
+                                                      const std::string& project_id,
+                                                      Timestamp before, bool history) = 0;
+
+  // Analytics (spec/analytics.md "GET /api/v1/analytics"): what an entity's series are computed
+  // from, read in one transaction. `entity_type` video (the video itself, any status), creator
+  // or project (their counted videos: auto_tracked, included, direct_add), or "videos": exactly
+  // `video_ids` (a campaign's resolved videos; ids of other organizations are skipped). With
+  // `followers`, the profile snapshots of the member creators (the creator; the project's
+  // creators that are not removed; the creators of the listed videos). 404 for an unknown
+  // video, creator or project (deleted projects and their creators included).
+  struct AnalyticsVideo {
+    std::string id;
+    std::optional<std::string> creator_id;
+    std::string label;  // title, else the TikTok video id
+    std::optional<Timestamp> posted_at;
+    std::vector<VideoSnapshot> snapshots;  // oldest first
+  };
+  struct AnalyticsData {
+    std::string label;  // video label, creator display name (else handle), project name
+    std::string project_id;
+    std::vector<AnalyticsVideo> videos;
+    std::vector<std::vector<CreatorSnapshot>> followers;  // per creator, oldest first
+  };
+  virtual Result<AnalyticsData> ReadAnalyticsData(const std::string& org_id,
+                                                  const std::string& entity_type,
+                                                  const std::string& entity_id,
+                                                  const std::vector<std::string>& video_ids,
+                                                  bool followers) = 0;
+
+  // Videos by URL, tracking, inbox.
+  // Adds `video` (ids, project, TikTok id, photo flag, author handle, created_at set) as a
+  // direct_add with its video_stats job due now. 404 for no such live project; 402 when
+  // max_tracked_videos_per_org would be passed (checked in the same transaction); 409 duplicate
+  // with meta.existing_id when the project already has the TikTok id.
+  virtual Result<VideoView> CreateDirectVideo(const Video& video, Timestamp now) = 0;
+  // Hard delete: snapshots, cohort contribution, campaign memberships and stats job go too.
+  virtual Status DeleteVideo(const std::string& org_id, const std::string& id) = 0;
+  // Switches stats refresh off or on; unchanged when already so. Switching on makes the next
+  // snapshot a tracking_resumed baseline and queues the stats job now.
+  virtual Result<VideoView> SetVideoTracking(const std::string& org_id, const std::string& id,
+                                             bool enabled, Timestamp now) = 0;
+  // Switches off each id of the project in one transaction: one result per id (404 for an id
+  // not in the project); the whole call is a 404 when the project is not found.
+  virtual Result<std::vector<Result<VideoView>>> DisableVideosTracking(
+      const std::string& org_id, const std::string& project_id, const std::vector<std::string>& ids,
+      Timestamp now) = 0;
+  // The project's pending_review videos, oldest first by (created_at, id); `page.after` = rows
+  // strictly after that position in this order.
+  virtual Result<Page<VideoView>> ListInbox(const std::string& org_id,
+                                            const std::string& project_id,
+                                            const PageRequest& page) = 0;
+  // Sets `decision` (included | excluded) on every id, all or nothing: 404 (meta.video_ids)
+  // when an id is not in the project, 409 invalid_transition when one is a direct_add.
+  virtual Result<std::vector<VideoView>> DecideVideos(const std::string& org_id,
+                                                      const std::string& project_id,
+                                                      const std::vector<std::string>& ids,
+                                                      const std::string& decision,
+                                                      Timestamp now) = 0;
 
   virtual std::unique_ptr<ImportSession> BeginImport(Timestamp now) = 0;
   // Completes aggregate maintenance an interrupted import left behind; returns videos synced.

@@ -203,6 +203,7 @@ ServerProcess::ServerProcess(Options options) : options_(std::move(options)) {
     argv_strings.push_back("--fake-now");
     argv_strings.push_back(options_.fake_now);
   }
+  argv_strings.insert(argv_strings.end(), options_.extra_args.begin(), options_.extra_args.end());
   auto argv = CStrings(argv_strings);
   auto env_strings = ChildEnvironment();
   auto envp = CStrings(env_strings);

@@ -60,7 +60,8 @@ class ServerProcess {
     bool no_rate_limits = true;
     // `--rate-limit-per-minute N` (the per-key window's size); nullopt = the server's default.
     std::optional<int> rate_limit_per_minute;
-    std::string fake_now;  // RFC 3339; empty = the real clock
+    std::string fake_now;                 // RFC 3339; empty = the real clock
+    std::vector<std::string> extra_args;  // more `serve` flags, e.g. a scrape source
     std::chrono::milliseconds start_timeout{15000};
   };
 

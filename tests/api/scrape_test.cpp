@@ -3,7 +3,9 @@
 // against max_manual_scrape_triggers_per_day (UTC day) and refuse targets that are not refreshed.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "harness.h"
 
@@ -112,6 +114,58 @@ TEST_F(ScrapeTriggerTest, FreePlanAllowsOneTriggerADay) {
   EXPECT_LE(retry, 7200);
   EXPECT_GE(retry, 7200 - 30);
   EXPECT_EQ(second.Header("retry-after"), std::to_string(retry));
+}
+
+// Discovery at max_tracked_videos_per_org (spec/scraping.md "Scheduler"): the posts past the cap
+// are skipped and the creator's change log says so, once per stretch at the cap.
+class DiscoveryCapTest : public BlackBoxTest {
+ protected:
+  void Configure(ServerProcess::Options& options) override {
+    options.fake_now = kNow;
+    options.extra_args = {"--source", "simulated", "--seed", "7"};
+  }
+
+  std::string CapEvents(const std::string& creator) {
+    return SqlValue(
+        "SELECT count(*) || ' ' || COALESCE(max(json_extract(details, "
+        "'$.skipped_posts')), 0) FROM creator_events WHERE kind = "
+        "'video_cap_reached' AND creator_id = '" +
+        creator + "'");
+  }
+};
+
+TEST_F(DiscoveryCapTest, PostsPastTheCapAreSkippedWithOneEvent) {
+  std::string org = CreateOrg("ultra");
+  Sql("UPDATE plan_limits SET value = 3 WHERE plan = 'ultra' AND "
+      "limit_key = 'max_tracked_videos_per_org'");
+  ApiKey key = CreateKey(org);
+  std::string project = CreateProject(key.secret, "Capped");
+  // Posts of the last four weeks: the simulated creator posts every 10 to 40 hours, so well
+  // over three of them.
+  auto created = Call("POST", "/api/v1/projects/" + project + "/creators", key.secret,
+                      R"({"tiktok_handle":"capped.creator","tracking_start_date":"2026-02-01"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string creator(created.json.as_object().at("data").as_object().at("id").as_string());
+
+  std::string events;
+  for (int i = 0; i < 150 && (events = CapEvents(creator)).rfind("0 ", 0) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(events.substr(0, 2), "1 ") << "no video_cap_reached event; log: " << DbPath();
+  EXPECT_GT(std::stoi(events.substr(2)), 0);
+  EXPECT_EQ(SqlValue("SELECT count(*) FROM videos WHERE creator_id = '" + creator + "'"), "3");
+
+  // Another discovery while still at the cap adds nothing and writes no second event.
+  Sql("UPDATE scrape_jobs SET due_at = 0 WHERE kind = 'discover_videos' AND target_id = '" +
+      creator + "'");
+  for (int i = 0; i < 150 && SqlValue("SELECT due_at FROM scrape_jobs WHERE kind = "
+                                      "'discover_videos' AND target_id = '" +
+                                      creator + "'") == "0";
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(CapEvents(creator).substr(0, 2), "1 ");
+  EXPECT_EQ(SqlValue("SELECT count(*) FROM videos WHERE creator_id = '" + creator + "'"), "3");
 }
 
 }  // namespace

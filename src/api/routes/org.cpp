@@ -7,6 +7,7 @@
 #include "api/envelope.h"
 #include "api/json_body.h"
 #include "core/time.h"
+#include "store/org_settings.h"
 
 namespace goatherd::api {
 namespace {
@@ -15,28 +16,20 @@ namespace json = boost::json;
 
 // The scrape interval settings and the plan floor each is clamped up to.
 struct IntervalSetting {
+  const char* kind;
   const char* name;
   const char* floor_key;
 };
 constexpr IntervalSetting kIntervals[] = {
-    {"creator_profiles_hours", "min_creator_profiles_hours"},
-    {"discover_videos_hours", "min_discover_videos_hours"},
-    {"video_stats_hours", "min_video_stats_hours"},
+    {"creator_profiles", "creator_profiles_hours", "min_creator_profiles_hours"},
+    {"discover_videos", "discover_videos_hours", "min_discover_videos_hours"},
+    {"video_stats", "video_stats_hours", "min_video_stats_hours"},
 };
-constexpr std::int64_t kDefaultTrackingDays = 90;
 
 json::object StoredSettings(const Organization& org) {
   auto parsed = ParseStrictJson(org.settings);
   if (parsed && parsed->is_object()) return parsed->as_object();
   return {};
-}
-
-double NumberOr(const json::object& o, const char* key, double fallback) {
-  auto it = o.find(key);
-  if (it == o.end()) return fallback;
-  if (it->value().is_int64()) return static_cast<double>(it->value().get_int64());
-  if (it->value().is_double()) return it->value().get_double();
-  return fallback;
 }
 
 Result<std::optional<std::int64_t>> Floor(Store& store, const std::string& plan, const char* key) {
@@ -46,7 +39,6 @@ Result<std::optional<std::int64_t>> Floor(Store& store, const std::string& plan,
 Response OrgResponse(Store& store, const Organization& org, const PayloadWriter& meta = nullptr) {
   auto limits = store.PlanLimits(org.plan);
   if (!limits) return ErrorResponse(limits.error());
-  json::object settings = StoredSettings(org);
   return DataResponse(
       200,
       [&](JsonWriter& w) {
@@ -55,15 +47,13 @@ Response OrgResponse(Store& store, const Organization& org, const PayloadWriter&
         w.Key("timezone").String(org.timezone).Key("plan").String(org.plan);
         w.Key("settings").StartObject();
         for (const auto& interval : kIntervals) {
-          double floor = 0;
+          std::optional<std::int64_t> floor;
           for (const auto& l : *limits) {
-            if (l.key == interval.floor_key && l.value) floor = static_cast<double>(*l.value);
+            if (l.key == interval.floor_key) floor = l.value;
           }
-          w.Key(interval.name).Double(NumberOr(settings, interval.name, floor));
+          w.Key(interval.name).Double(ScrapeIntervalHours(org.settings, interval.kind, floor));
         }
-        w.Key("video_tracking_days")
-            .Int(static_cast<std::int64_t>(
-                NumberOr(settings, "video_tracking_days", kDefaultTrackingDays)));
+        w.Key("video_tracking_days").Int(VideoTrackingDays(org.settings));
         w.EndObject();
         w.Key("limits").StartObject();
         for (const auto& l : *limits) w.Key(l.key).OptInt(l.value);

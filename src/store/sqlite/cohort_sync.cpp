@@ -7,6 +7,7 @@
 #include "metrics/cohort.h"
 #include "metrics/day_levels.h"
 #include "metrics/velocity.h"
+#include "store/sqlite/video_days.h"
 #include "store/sqlite/video_rows.h"
 
 namespace goatherd::sqlite {
@@ -36,6 +37,10 @@ void ApplyDeltas(Db& db, const std::string& org_id, const std::string& creator_i
 }  // namespace
 
 void SyncVideoCohort(Db& db, std::int64_t video_seq) {
+  SyncVideoAggregates(db, video_seq, std::nullopt);
+}
+
+void SyncVideoAggregates(Db& db, std::int64_t video_seq, std::optional<Timestamp> changed_at) {
   auto v = db.Prepare(
       "SELECT v.org_id, v.creator_id, v.tracking_status, v.posted_at, v.in_cohort, "
       "v.cohort_creator_id, o.timezone FROM videos v JOIN organizations o ON o.id = v.org_id "
@@ -61,13 +66,13 @@ void SyncVideoCohort(Db& db, std::int64_t video_seq) {
       old_velocity.push_back({static_cast<std::int32_t>(s.Int(0)), s.Int(1)});
     }
   }
+  // The day rows are kept for every video, counted or not (analytics reads them all).
+  metrics::DayLevels levels;
+  metrics::ComputeDayLevels(ReadSnapshots(db, video_seq), zone, &levels);
+  WriteVideoDays(db, video_seq, levels,
+                 changed_at ? std::optional<DayNumber>(LocalDay(*changed_at, zone)) : std::nullopt);
   std::vector<metrics::VelocityPoint> new_velocity;
-  if (counted && posted_at) {
-    std::vector<VideoSnapshot> snapshots = ReadSnapshots(db, video_seq);
-    metrics::DayLevels levels;
-    metrics::ComputeDayLevels(snapshots, zone, &levels);
-    metrics::ComputeVelocity(levels, posted_at, &new_velocity);
-  }
+  if (counted && posted_at) metrics::ComputeVelocity(levels, posted_at, &new_velocity);
   if (!in_cohort && !counted) return;
 
   std::vector<metrics::CohortDelta> deltas;

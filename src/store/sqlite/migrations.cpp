@@ -274,6 +274,158 @@ CREATE TABLE maintenance_runs (
 CREATE INDEX projects_deleted ON projects (deleted_at) WHERE deleted_at IS NOT NULL;
 )sql";
 
+// Creators' change log (spec/resources.md "Creators"): newest first by (created_at, seq); `seq`
+// breaks ties of one second in the order the events were written.
+constexpr const char* kCreatorEvents = R"sql(
+CREATE TABLE creator_events (
+  seq        INTEGER PRIMARY KEY,
+  id         TEXT NOT NULL UNIQUE,
+  org_id     TEXT NOT NULL,
+  creator_id TEXT NOT NULL REFERENCES creators (id) ON DELETE CASCADE,
+  kind       TEXT NOT NULL,
+  details    TEXT NOT NULL DEFAULT '{}',
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX creator_events_creator ON creator_events (creator_id, created_at DESC, seq DESC);
+CREATE INDEX creators_org_status ON creators (org_id, status);
+)sql";
+
+// Goals per creator (target in hundredths, dates as YYYY-MM-DD text) and dated annotations of a
+// project's charts; both keyed for their lists within one organization.
+constexpr const char* kGoalsAnnotations = R"sql(
+CREATE TABLE goals (
+  id                TEXT PRIMARY KEY,
+  org_id            TEXT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  project_id        TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+  creator_id        TEXT NOT NULL REFERENCES creators (id) ON DELETE CASCADE,
+  metric            TEXT NOT NULL,
+  period            TEXT NOT NULL,
+  target_hundredths INTEGER NOT NULL,
+  start_date        TEXT,
+  end_date          TEXT,
+  is_active         INTEGER NOT NULL DEFAULT 1,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL
+);
+CREATE INDEX goals_creator ON goals (org_id, creator_id, created_at DESC, id DESC);
+CREATE INDEX goals_project ON goals (org_id, project_id);
+
+CREATE TABLE annotations (
+  id          TEXT PRIMARY KEY,
+  org_id      TEXT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  project_id  TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+  date        TEXT NOT NULL,
+  label       TEXT NOT NULL,
+  body        TEXT,
+  kind        TEXT NOT NULL,
+  entity_type TEXT,
+  entity_id   TEXT,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX annotations_project_date ON annotations (org_id, project_id, date, id);
+)sql";
+
+// Campaigns (resources.md "Campaigns"): deleted for real, with their memberships both ways.
+// An item's id points at a creator, video or campaign; triggers drop the memberships of any
+// of those when it is deleted (a purge, a video's hard delete), whoever deletes it. The
+// covering index lets a campaign's videos be resolved per creator without touching rows.
+constexpr const char* kCampaigns = R"sql(
+CREATE TABLE campaigns (
+  id           TEXT PRIMARY KEY,
+  org_id       TEXT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+  project_id   TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+  name         TEXT NOT NULL,
+  description  TEXT,
+  metadata     TEXT NOT NULL DEFAULT '{}',
+  target_views INTEGER,
+  target_at    INTEGER,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+CREATE INDEX campaigns_org_created ON campaigns (org_id, created_at DESC, id DESC);
+CREATE INDEX campaigns_project_created ON campaigns (project_id, created_at DESC, id DESC);
+
+CREATE TABLE campaign_items (
+  seq         INTEGER PRIMARY KEY,
+  org_id      TEXT NOT NULL,
+  campaign_id TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+  item_type   TEXT NOT NULL,
+  item_id     TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  UNIQUE (campaign_id, item_type, item_id)
+);
+CREATE INDEX campaign_items_item ON campaign_items (item_type, item_id);
+
+CREATE TRIGGER campaigns_drop_memberships AFTER DELETE ON campaigns BEGIN
+  DELETE FROM campaign_items WHERE item_type = 'campaign' AND item_id = OLD.id;
+END;
+CREATE TRIGGER creators_drop_memberships AFTER DELETE ON creators BEGIN
+  DELETE FROM campaign_items WHERE item_type = 'creator' AND item_id = OLD.id;
+END;
+CREATE TRIGGER videos_drop_memberships AFTER DELETE ON videos BEGIN
+  DELETE FROM campaign_items WHERE item_type = 'video' AND item_id = OLD.id;
+END;
+
+CREATE INDEX videos_org_creator_status ON videos (org_id, creator_id, tracking_status, id);
+)sql";
+
+// A video whose tracking was switched back on: its next snapshot is a tracking_resumed baseline
+// (spec/videos.md), so ingest must know one is owed. The Tracking Inbox lists a project's
+// pending_review videos oldest first without walking its other videos.
+constexpr const char* kVideoTrackingInbox = R"sql(
+ALTER TABLE videos ADD COLUMN resume_baseline_pending INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX videos_inbox ON videos (project_id, created_at, id)
+  WHERE tracking_status = 'pending_review';
+)sql";
+
+// Per-video day levels in the organization's timezone (store/sqlite/video_days.h), kept with
+// the snapshots so that a stats answer reads one row per day instead of every snapshot. The
+// backfill needs time zones, which SQL lacks: every video is marked for the deferred sync that
+// the next import or `serve` start completes (readers use the snapshots until then).
+constexpr const char* kVideoDays = R"sql(
+CREATE TABLE video_days (
+  video_seq         INTEGER NOT NULL REFERENCES videos (seq) ON DELETE CASCADE,
+  day               INTEGER NOT NULL,
+  view_count        INTEGER NOT NULL,
+  like_count        INTEGER NOT NULL,
+  comment_count     INTEGER NOT NULL,
+  share_count       INTEGER NOT NULL,
+  save_count        INTEGER NOT NULL,
+  views_gained      INTEGER NOT NULL,
+  likes_gained      INTEGER NOT NULL,
+  comments_gained   INTEGER NOT NULL,
+  shares_gained     INTEGER NOT NULL,
+  saves_gained      INTEGER NOT NULL,
+  baseline_count    INTEGER NOT NULL,
+  holds_video_added INTEGER NOT NULL,
+  baseline_views    INTEGER,
+  baseline_likes    INTEGER,
+  baseline_comments INTEGER,
+  baseline_shares   INTEGER,
+  baseline_saves    INTEGER,
+  baselines         TEXT,
+  PRIMARY KEY (video_seq, day)
+) WITHOUT ROWID;
+UPDATE videos SET cohort_dirty = 1;
+)sql";
+
+// Aggregates over a project's counted videos (spec/analytics.md): the video-leaderboard's count
+// and page, and the posting-heatmap, from the indexes instead of the wide video rows. Views, the
+// default order, get an ordered index (a page reads only its own entries); the other orders and
+// the heatmap scan the covering one. `is_photo IS NOT NULL` (always true) is a marker: SQLite
+// uses a partial index only for a query that repeats its WHERE terms, and only the aggregates'
+// statements (sqlite_aggregates.cpp) do; other whole-project reads need columns these indexes
+// lack and are faster by their current plans than by one row lookup per index entry. Each index
+// costs an update when a video's counts change (once per scrape), hence not one per order column.
+constexpr const char* kAggregateIndexes = R"sql(
+CREATE INDEX videos_counted_views ON videos (org_id, project_id, view_count DESC, id)
+  WHERE tracking_status IN ('auto_tracked', 'included', 'direct_add') AND is_photo IS NOT NULL;
+CREATE INDEX videos_counted_posted ON videos (org_id, project_id, posted_at, view_count,
+  like_count, comment_count, share_count, save_count, id)
+  WHERE tracking_status IN ('auto_tracked', 'included', 'direct_add') AND is_photo IS NOT NULL;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitial},
     {2, "video stats: cohort sums, stats generation", kVideoStats},
@@ -281,7 +433,13 @@ constexpr Migration kMigrations[] = {
     {4, "scrape jobs, demo plan", kScrape},
     {5, "deferred cohort marks", kCohortMarks},
     {6, "manual scrape triggers", kManualTriggers},
+    {7, "creator events", kCreatorEvents},
+    {8, "campaigns", kCampaigns},
+    {9, "video day levels", kVideoDays},
+    {10, "goals, annotations", kGoalsAnnotations},
+    {11, "video tracking resume, inbox index", kVideoTrackingInbox},
     {12, "maintenance runs", kMaintenance},
+    {13, "aggregate indexes", kAggregateIndexes},
 };
 
 }  // namespace

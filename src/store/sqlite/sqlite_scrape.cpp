@@ -4,50 +4,21 @@
 #include "core/time.h"
 #include "core/uuid.h"
 #include "store/sqlite/cohort_sync.h"
+#include "store/sqlite/creator_events.h"
+#include "store/sqlite/creator_rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/video_rows.h"
 
 namespace goatherd::sqlite {
 namespace {
 
-constexpr const char* kCreatorColumns =
-    "id, org_id, project_id, tiktok_handle, display_name, display_name_override, avatar_url, "
-    "description, metadata, tracking_mode, tracking_start_date, follower_count, "
-    "following_count, like_count, video_count, status, disabled_reason, last_scraped_at, "
-    "created_at, updated_at";
-
-Creator ReadCreator(const Stmt& s) {
-  Creator c;
-  c.id = s.Text(0);
-  c.org_id = s.Text(1);
-  c.project_id = s.Text(2);
-  c.tiktok_handle = s.Text(3);
-  c.display_name = s.OptText(4);
-  c.display_name_override = s.OptText(5);
-  c.avatar_url = s.OptText(6);
-  c.description = s.OptText(7);
-  c.metadata = s.Text(8);
-  c.tracking_mode = s.Text(9);
-  c.tracking_start_date = s.OptText(10);
-  c.follower_count = s.Int(11);
-  c.following_count = s.Int(12);
-  c.like_count = s.Int(13);
-  c.video_count = s.Int(14);
-  c.status = s.Text(15);
-  c.disabled_reason = s.OptText(16);
-  c.last_scraped_at = s.OptInt(17);
-  c.created_at = s.Int(18);
-  c.updated_at = s.Int(19);
-  return c;
-}
-
-std::optional<Creator> FindCreator(Db& db, const std::string& id) {
-  static const std::string sql =
-      std::string("SELECT ") + kCreatorColumns + " FROM creators WHERE id = ?";
-  auto s = db.Prepare(sql.c_str());
-  s.Bind(1, id);
-  if (!s.Step()) return std::nullopt;
-  return ReadCreator(s);
+// Whether the creator's newest change-log event is of `kind`.
+bool LastEventIs(Db& db, const std::string& creator_id, const char* kind) {
+  auto s = db.Prepare(
+      "SELECT kind FROM creator_events WHERE creator_id = ? ORDER BY created_at DESC, seq DESC "
+      "LIMIT 1");
+  s.Bind(1, creator_id);
+  return s.Step() && s.Text(0) == kind;
 }
 
 // A row of `RETURNING id, org_id, kind, target_id, due_at, attempts, definitive_failures,
@@ -260,6 +231,21 @@ Status SqliteStore::IngestProfile(const std::string& creator_id, const ObservedP
   return Guarded("ingest profile", [&]() -> Status {
     auto db = pool_.Acquire();
     WriteTxn txn(*db);
+    // Milestones compare with the count stored by an earlier profile scrape; a creator's first
+    // profile is where tracking starts, not a crossing.
+    std::optional<std::string> org_id;
+    std::vector<std::int64_t> milestones;
+    {
+      auto before = db->Prepare(
+          "SELECT org_id, follower_count, last_scraped_at IS NOT NULL FROM creators WHERE id = ?");
+      before.Bind(1, creator_id);
+      if (before.Step()) {
+        org_id = before.Text(0);
+        if (before.Int(2) != 0) {
+          milestones = FollowerMilestonesCrossed(before.Int(1), p.follower_count);
+        }
+      }
+    }
     db->Prepare(
           "INSERT OR IGNORE INTO creator_snapshots (creator_id, snapshot_at, follower_count, "
           "following_count, like_count, video_count) VALUES (?, ?, ?, ?, ?, ?)")
@@ -283,6 +269,10 @@ Status SqliteStore::IngestProfile(const std::string& creator_id, const ObservedP
         .Bind(7, p.video_count)
         .Bind(8, at)
         .Exec();
+    for (std::int64_t m : milestones) {
+      AppendCreatorEvent(*db, *org_id, creator_id, "follower_milestone", at,
+                         {{"milestone", m}, {"follower_count", p.follower_count}});
+    }
     txn.Commit();
     return Status::Ok();
   });
@@ -304,11 +294,19 @@ Result<int> SqliteStore::IngestDiscoveredPosts(const std::string& creator_id,
     if (creator->tracking_start_date) start = ParseDate(*creator->tracking_start_date);
     std::string status = creator->tracking_mode == "selective" ? "pending_review" : "auto_tracked";
     int added = 0;
+    std::int64_t skipped_at_cap = 0;
+    std::optional<std::int64_t> tracked;  // counted once, when the first new post shows up
     for (const ObservedPost& post : posts) {
       if (start && post.posted_at && LocalDay(*post.posted_at, zone) < *start) continue;
       auto known = db->Prepare("SELECT 1 FROM videos WHERE project_id = ? AND tiktok_video_id = ?");
       known.Bind(1, creator->project_id).Bind(2, post.tiktok_video_id);
       if (known.Step()) continue;
+      if (!tracked) tracked = CountTrackedVideos(*db, creator->org_id, at);
+      if (!CheckCountLimit(*db, creator->org_id, "max_tracked_videos_per_org", *tracked, 1)) {
+        ++skipped_at_cap;
+        continue;
+      }
+      ++*tracked;
       std::string id = NewUuidV7(at * 1000 + added);
       db->Prepare(
             "INSERT INTO videos (id, org_id, project_id, creator_id, tiktok_video_id, is_photo, "
@@ -339,6 +337,11 @@ Result<int> SqliteStore::IngestDiscoveredPosts(const std::string& creator_id,
           .Bind(3, at)
           .Exec();
       ++added;
+    }
+    if (skipped_at_cap > 0 && !LastEventIs(*db, creator->id, "video_cap_reached")) {
+      // Once per stretch at the cap, not at every discovery run while it lasts.
+      AppendCreatorEvent(*db, creator->org_id, creator->id, "video_cap_reached", at,
+                         {{"skipped_posts", skipped_at_cap}});
     }
     if (added > 0) BumpStatsGeneration(*db, creator->org_id);
     txn.Commit();
@@ -374,16 +377,25 @@ Status SqliteStore::IngestVideoSnapshot(const std::string& video_id, const Video
     auto db = pool_.Acquire();
     WriteTxn txn(*db);
     auto s = db->Prepare(
-        "SELECT seq, org_id, EXISTS (SELECT 1 FROM video_snapshots WHERE video_seq = seq) "
-        "FROM videos WHERE id = ?");
+        "SELECT seq, org_id, EXISTS (SELECT 1 FROM video_snapshots WHERE video_seq = seq), "
+        "resume_baseline_pending FROM videos WHERE id = ?");
     s.Bind(1, video_id);
     if (!s.Step()) return Error::NotFound("Video not found");
     std::int64_t seq = s.Int(0);
     std::string org_id = s.Text(1);
     bool first = s.Int(2) == 0;
+    // Tracking switched back on (SetVideoTracking) owes a tracking_resumed baseline.
+    bool resumed = s.Int(3) != 0;
     WriteSnapshot(*db, seq, counts, at,
-                  first ? SnapshotReason::kVideoAdded : SnapshotReason::kNone);
-    SyncVideoCohort(*db, seq);
+                  first     ? SnapshotReason::kVideoAdded
+                  : resumed ? SnapshotReason::kTrackingResumed
+                            : SnapshotReason::kNone);
+    if (resumed) {
+      db->Prepare("UPDATE videos SET resume_baseline_pending = 0 WHERE seq = ?")
+          .Bind(1, seq)
+          .Exec();
+    }
+    SyncVideoAggregates(*db, seq, at);
     BumpStatsGeneration(*db, org_id);
     txn.Commit();
     return Status::Ok();
@@ -420,6 +432,19 @@ Status SqliteStore::DisableCreator(const std::string& creator_id, const std::str
         .Bind(2, at)
         .Bind(3, creator_id)
         .Exec();
+    if (db->Changes() > 0) {
+      std::optional<std::string> org_id;
+      {
+        auto org = db->Prepare("SELECT org_id FROM creators WHERE id = ?");
+        org.Bind(1, creator_id);
+        if (org.Step()) org_id = org.Text(0);
+      }
+      if (org_id) {
+        AppendCreatorEvent(*db, *org_id, creator_id, "auto_disabled", at, {{"reason", reason}});
+        // Its videos now report tracking_stopped_reason creator_disabled.
+        BumpStatsGeneration(*db, *org_id);
+      }
+    }
     db->Prepare("DELETE FROM scrape_jobs WHERE target_id = ?").Bind(1, creator_id).Exec();
     txn.Commit();
     return Status::Ok();

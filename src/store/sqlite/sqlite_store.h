@@ -68,6 +68,13 @@ class SqliteStore final : public Store {
   Result<std::vector<VideoHistory>> CountedVideoHistories(const std::string& org_id,
                                                           const std::string& creator_id) override;
   Result<std::int64_t> StatsGeneration(const std::string& org_id) override;
+  Result<VideoStatsSource> ReadVideoStats(
+      const std::string& org_id, const std::string& video_id,
+      const std::optional<DaysRequest>& days,
+      const std::function<bool(std::int64_t generation)>& answered) override;
+  Result<std::vector<VideoDayLevels>> VideoDays(const std::string& org_id,
+                                                const std::vector<std::string>& video_ids,
+                                                DayNumber from, DayNumber to) override;
 
   Status EnsureJobs(Timestamp now) override;
   Result<std::vector<ScrapeJob>> ClaimDueJobs(Timestamp now, int max,
@@ -95,6 +102,106 @@ class SqliteStore final : public Store {
   Result<bool> ClaimMaintenance(const std::string& name, Timestamp now,
                                 Timestamp next_due) override;
   Result<RetentionReport> ApplyRetention(Timestamp now) override;
+
+  Result<Page<Goal>> ListGoals(const std::string& org_id, const std::string& creator_id,
+                               const PageRequest& page) override;
+  Result<Goal> GetGoal(const std::string& org_id, const std::string& id) override;
+  Result<Goal> CreateGoal(const Goal& goal) override;
+  Result<Goal> UpdateGoal(const std::string& org_id, const std::string& id, const GoalPatch& patch,
+                          Timestamp now) override;
+  Status DeleteGoal(const std::string& org_id, const std::string& id) override;
+  Result<std::vector<GoalCreatorData>> GoalComplianceData(
+      const std::string& org_id, const std::string& project_id,
+      const std::optional<std::string>& creator_id) override;
+
+  Result<std::vector<Annotation>> ListAnnotations(const std::string& org_id,
+                                                  const std::string& project_id,
+                                                  DayNumber from_date, DayNumber to_date) override;
+  Result<Page<Annotation>> ListAnnotationPage(const std::string& org_id,
+                                              const std::string& project_id, DayNumber from_date,
+                                              DayNumber to_date, const PageRequest& page) override;
+  Result<Annotation> GetAnnotation(const std::string& org_id, const std::string& id) override;
+  Result<Annotation> CreateAnnotation(const Annotation& annotation) override;
+  Result<Annotation> UpdateAnnotation(const std::string& org_id, const std::string& id,
+                                      const AnnotationPatch& patch, Timestamp now) override;
+  Status DeleteAnnotation(const std::string& org_id, const std::string& id) override;
+
+  Result<Page<Campaign>> ListCampaigns(const std::string& org_id, const CampaignFilter& filter,
+                                       const PageRequest& page) override;
+  Result<Campaign> GetCampaign(const std::string& org_id, const std::string& id) override;
+  Result<Campaign> CreateCampaign(const Campaign& campaign) override;
+  Result<Campaign> UpdateCampaign(const std::string& org_id, const std::string& id,
+                                  const CampaignPatch& patch, Timestamp now) override;
+  Status DeleteCampaign(const std::string& org_id, const std::string& id) override;
+  Result<Page<CampaignItem>> ListCampaignItems(const std::string& org_id,
+                                               const std::string& campaign_id,
+                                               const PageRequest& page) override;
+  Result<CampaignItem> AddCampaignItem(const std::string& org_id, const std::string& campaign_id,
+                                       const std::string& item_type, const std::string& item_id,
+                                       Timestamp now) override;
+  Status RemoveCampaignItem(const std::string& org_id, const std::string& campaign_id,
+                            const std::string& item_type, const std::string& item_id) override;
+  Result<std::vector<std::string>> ResolveCampaignVideoIds(const std::string& org_id,
+                                                           const std::string& campaign_id,
+                                                           CreatorVideoRule rule) override;
+  Result<std::vector<std::int64_t>> ResolveCampaignVideoSeqs(const std::string& org_id,
+                                                             const std::string& campaign_id,
+                                                             CreatorVideoRule rule) override;
+
+  Result<Page<Creator>> ListCreators(const std::string& org_id, const CreatorFilter& filter,
+                                     const PageRequest& page) override;
+  Result<Creator> GetCreator(const std::string& org_id, const std::string& id) override;
+  Result<std::vector<CreatorItemResult>> AddCreators(const std::string& org_id,
+                                                     const std::string& project_id,
+                                                     const std::vector<CreatorRequest>& items,
+                                                     const std::string& today,
+                                                     std::int64_t now_ms) override;
+  Result<Creator> UpdateCreator(const std::string& org_id, const std::string& id,
+                                const CreatorPatch& patch, Timestamp now) override;
+  Result<Creator> RemoveCreator(const std::string& org_id, const std::string& id,
+                                Timestamp now) override;
+  Result<std::vector<CreatorItemResult>> BulkRemoveCreators(const std::string& org_id,
+                                                            const std::string& project_id,
+                                                            const std::vector<std::string>& ids,
+                                                            Timestamp now) override;
+  Result<std::vector<CreatorItemResult>> BulkReenableCreators(const std::string& org_id,
+                                                              const std::string& project_id,
+                                                              const std::vector<std::string>& ids,
+                                                              Timestamp now) override;
+  Result<Page<CreatorEvent>> ListCreatorEvents(const std::string& org_id,
+                                               const std::string& creator_id,
+                                               const PageRequest& page) override;
+
+  Result<VideoRanking> RankVideos(const std::string& org_id, const VideoRankQuery& q) override;
+  Result<std::vector<PostViews>> CountedPostViews(const std::string& org_id,
+                                                  const std::string& project_id, Timestamp from,
+                                                  Timestamp before) override;
+  Result<std::vector<AggregateVideo>> CountedProjectVideos(const std::string& org_id,
+                                                           const std::string& project_id) override;
+  Result<ProjectActivity> ReadProjectActivity(const std::string& org_id,
+                                              const std::string& project_id, Timestamp before,
+                                              bool history) override;
+
+  Result<AnalyticsData> ReadAnalyticsData(const std::string& org_id, const std::string& entity_type,
+                                          const std::string& entity_id,
+                                          const std::vector<std::string>& video_ids,
+                                          bool followers) override;
+
+  // Videos by URL, tracking, inbox (sqlite_video_writes.cpp).
+  Result<VideoView> CreateDirectVideo(const Video& video, Timestamp now) override;
+  Status DeleteVideo(const std::string& org_id, const std::string& id) override;
+  Result<VideoView> SetVideoTracking(const std::string& org_id, const std::string& id, bool enabled,
+                                     Timestamp now) override;
+  Result<std::vector<Result<VideoView>>> DisableVideosTracking(const std::string& org_id,
+                                                               const std::string& project_id,
+                                                               const std::vector<std::string>& ids,
+                                                               Timestamp now) override;
+  Result<Page<VideoView>> ListInbox(const std::string& org_id, const std::string& project_id,
+                                    const PageRequest& page) override;
+  Result<std::vector<VideoView>> DecideVideos(const std::string& org_id,
+                                              const std::string& project_id,
+                                              const std::vector<std::string>& ids,
+                                              const std::string& decision, Timestamp now) override;
 
   std::unique_ptr<ImportSession> BeginImport(Timestamp now) override;
   Result<std::int64_t> SyncDeferredWork() override;

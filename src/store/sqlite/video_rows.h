@@ -39,4 +39,8 @@ VideoView ReadVideoView(const Stmt& s);
 std::optional<VideoView> FindVideo(Db& db, const std::string& id, const std::string* org_id);
 std::vector<VideoSnapshot> ReadSnapshots(Db& db, std::int64_t video_seq);
 
+// Videos that count toward max_tracked_videos_per_org: those that still refresh (the same rule
+// as EnsureJobs) and are not excluded (spec/scraping.md).
+std::int64_t CountTrackedVideos(Db& db, const std::string& org_id, Timestamp now);
+
 }  // namespace goatherd::sqlite

@@ -1,0 +1,48 @@
+-- wrk script for the Analytics benchmark: each request takes the next path of a file of
+-- request paths (one per line, already shuffled by run.sh), so that consecutive requests ask
+-- distinct 90-day windows and no answer can come from an earlier identical request unless the
+-- whole list has been walked.
+--
+-- wrk ... -s analytics.lua URL -- PATHS_FILE [count]
+--   count  count the answers that say "cached":true (reads every body: costs client CPU)
+local threads = {}
+
+function setup(thread)
+  thread:set("thread_index", #threads)
+  table.insert(threads, thread)
+end
+
+local paths, pos, counting
+
+function init(args)
+  counting = args[2] == "count"
+  paths = {}
+  for line in io.lines(args[1]) do
+    if #line > 0 then table.insert(paths, line) end
+  end
+  -- Each wrk thread starts at its own place in the list.
+  pos = (thread_index * 7) % #paths
+  answers, cached = 0, 0
+  if counting then
+    response = function(status, headers, body)
+      answers = answers + 1
+      if body:find('"cached":true', 1, true) then cached = cached + 1 end
+    end
+  end
+end
+
+function request()
+  pos = pos % #paths + 1
+  return wrk.format("GET", paths[pos])
+end
+
+function done(summary, latency, requests)
+  local a, c = 0, 0
+  for _, t in ipairs(threads) do
+    a = a + (t:get("answers") or 0)
+    c = c + (t:get("cached") or 0)
+  end
+  if a > 0 then
+    io.write(string.format("cached answers: %d of %d\n", c, a))
+  end
+end

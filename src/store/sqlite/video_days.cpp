@@ -1,0 +1,247 @@
+#include "store/sqlite/video_days.h"
+
+#include <charconv>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/video_rows.h"
+
+namespace goatherd::sqlite {
+
+void WriteVideoDays(Db& db, std::int64_t video_seq, const metrics::DayLevels& levels,
+                    std::optional<DayNumber> from_day) {
+  if (from_day) {
+    db.Prepare("DELETE FROM video_days WHERE video_seq = ? AND day >= ?")
+        .Bind(1, video_seq)
+        .Bind(2, *from_day)
+        .Exec();
+  } else {
+    db.Prepare("DELETE FROM video_days WHERE video_seq = ?").Bind(1, video_seq).Exec();
+  }
+  for (const metrics::DayLevel& d : levels.days) {
+    if (from_day && d.day < *from_day) continue;
+    auto s = db.Prepare(
+        "INSERT INTO video_days (video_seq, day, view_count, like_count, comment_count, "
+        "share_count, save_count, views_gained, likes_gained, comments_gained, shares_gained, "
+        "saves_gained, baseline_count, holds_video_added, baseline_views, baseline_likes, "
+        "baseline_comments, baseline_shares, baseline_saves, baselines) VALUES (?1, ?2, ?3, ?4, "
+        "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
+    s.Bind(1, video_seq).Bind(2, d.day);
+    for (int m = 0; m < kVideoMetricCount; ++m) {
+      s.Bind(3 + m, d.level[m]);
+      s.Bind(8 + m, d.gain[m]);
+    }
+    s.Bind(13, d.baseline_count).Bind(14, d.holds_video_added);
+    if (d.holds_baseline()) {
+      for (int m = 0; m < kVideoMetricCount; ++m) s.Bind(15 + m, d.last_baseline[m]);
+      s.Bind(20, EncodeDayBaselines(levels, d.day));
+    }
+    s.Exec();
+  }
+}
+
+namespace {
+
+// The columns of a day row in the order ReadDayRow expects.
+#define GOATHERD_VIDEO_DAY_COLUMNS                                                          \
+  "day, view_count, like_count, comment_count, share_count, save_count, views_gained, "     \
+  "likes_gained, comments_gained, shares_gained, saves_gained, baseline_count, "            \
+  "holds_video_added, baseline_views, baseline_likes, baseline_comments, baseline_shares, " \
+  "baseline_saves, baselines "
+
+void ReadDayRow(const Stmt& s, metrics::DayLevels* out) {
+  metrics::DayLevel& d = out->days.emplace_back();
+  d.day = static_cast<DayNumber>(s.Int(0));
+  for (int m = 0; m < kVideoMetricCount; ++m) {
+    d.level[m] = s.Int(1 + m);
+    d.gain[m] = s.Int(6 + m);
+  }
+  d.baseline_count = static_cast<int>(s.Int(11));
+  d.holds_video_added = s.Int(12) != 0;
+  if (d.baseline_count > 0) {
+    for (int m = 0; m < kVideoMetricCount; ++m) d.last_baseline[m] = s.Int(13 + m);
+    if (!DecodeDayBaselines(s.Text(18), d.day, &out->baselines)) {
+      throw SqliteError(SQLITE_CORRUPT, "malformed video_days.baselines");
+    }
+  }
+}
+
+}  // namespace
+
+void ReadVideoDays(Db& db, std::int64_t video_seq, DayNumber from, DayNumber to,
+                   const date::time_zone* zone, metrics::DayLevels* out) {
+  out->zone = zone;
+  out->days.clear();
+  out->baselines.clear();
+  auto s = db.Prepare("SELECT " GOATHERD_VIDEO_DAY_COLUMNS
+                      "FROM video_days WHERE video_seq = ? AND day BETWEEN ? AND ? ORDER BY day");
+  s.Bind(1, video_seq).Bind(2, from).Bind(3, to);
+  while (s.Step()) ReadDayRow(s, out);
+}
+
+std::optional<DayNumber> FirstVideoDay(Db& db, std::int64_t video_seq) {
+  auto s = db.Prepare("SELECT day FROM video_days WHERE video_seq = ? ORDER BY day LIMIT 1");
+  s.Bind(1, video_seq);
+  if (!s.Step()) return std::nullopt;
+  return static_cast<DayNumber>(s.Int(0));
+}
+
+std::string EncodeDayBaselines(const metrics::DayLevels& levels, DayNumber day) {
+  std::string out;
+  for (const metrics::Baseline& b : levels.baselines) {
+    if (b.day != day) continue;
+    if (!out.empty()) out += ',';
+    out += std::to_string(b.snapshot_at);
+    out += ':';
+    out += std::to_string(static_cast<int>(b.reason));
+  }
+  return out;
+}
+
+bool DecodeDayBaselines(std::string_view text, DayNumber day, std::vector<metrics::Baseline>* out) {
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    Timestamp at = 0;
+    int reason = 0;
+    auto r = std::from_chars(p, end, at);
+    if (r.ec != std::errc() || r.ptr == end || *r.ptr != ':') return false;
+    r = std::from_chars(r.ptr + 1, end, reason);
+    if (r.ec != std::errc() || reason < 1 || reason > 2) return false;
+    out->push_back({at, static_cast<SnapshotReason>(reason), day});
+    p = r.ptr;
+    if (p < end) {
+      if (*p != ',' || p + 1 == end) return false;
+      ++p;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+// A read transaction around several statements, so that they see one instant of the database
+// (and take SQLite's shared lock once instead of once per statement).
+class ReadTxn {
+ public:
+  explicit ReadTxn(Db& db) : db_(db) { db_.Prepare("BEGIN").Exec(); }
+  ~ReadTxn() {
+    try {
+      db_.Prepare("COMMIT").Exec();
+    } catch (const SqliteError&) {
+      // A read transaction has nothing to lose; SQLite may have ended it already.
+    }
+  }
+  ReadTxn(const ReadTxn&) = delete;
+  ReadTxn& operator=(const ReadTxn&) = delete;
+
+ private:
+  Db& db_;
+};
+
+struct OrgDaysState {
+  std::int64_t generation = 0;
+  std::string timezone;
+  bool rebuilding = false;
+};
+
+std::optional<OrgDaysState> ReadOrgDaysState(Db& db, const std::string& org_id) {
+  auto s = db.Prepare(
+      "SELECT stats_generation, timezone, cohort_rebuild FROM organizations WHERE id = ?");
+  s.Bind(1, org_id);
+  if (!s.Step()) return std::nullopt;
+  return OrgDaysState{s.Int(0), s.Text(1), s.Int(2) != 0};
+}
+
+const date::time_zone* ZoneOrUtc(const std::string& name) {
+  const date::time_zone* zone = FindTimeZone(name);
+  return zone ? zone : FindTimeZone("UTC");
+}
+
+// The days [from, to] of levels computed from every snapshot, as ReadVideoDays would give them.
+void KeepDays(DayNumber from, DayNumber to, metrics::DayLevels* levels) {
+  std::erase_if(levels->days,
+                [&](const metrics::DayLevel& d) { return d.day < from || d.day > to; });
+  std::erase_if(levels->baselines,
+                [&](const metrics::Baseline& b) { return b.day < from || b.day > to; });
+}
+
+}  // namespace
+
+Result<VideoStatsSource> SqliteStore::ReadVideoStats(
+    const std::string& org_id, const std::string& video_id, const std::optional<DaysRequest>& days,
+    const std::function<bool(std::int64_t generation)>& answered) {
+  return Guarded("read video stats", [&]() -> Result<VideoStatsSource> {
+    auto db = pool_.Acquire();
+    ReadTxn txn(*db);
+    VideoStatsSource out;
+    auto org = ReadOrgDaysState(*db, org_id);
+    if (!org) return Error::NotFound("Video not found");
+    out.generation = org->generation;
+    if (answered && answered(out.generation)) {
+      out.answered = true;
+      return out;
+    }
+    std::int64_t seq = 0;
+    bool dirty = false;
+    {
+      auto v = db->Prepare(
+          "SELECT seq, creator_id, posted_at, cohort_dirty FROM videos "
+          "WHERE id = ?1 AND org_id = ?2");
+      v.Bind(1, video_id).Bind(2, org_id);
+      if (!v.Step()) return Error::NotFound("Video not found");
+      seq = v.Int(0);
+      out.video_id = video_id;
+      out.creator_id = v.OptText(1);
+      out.posted_at = v.OptInt(2);
+      dirty = v.Int(3) != 0;
+    }
+    if (days && days->timezone == org->timezone && !org->rebuilding && !dirty) {
+      // One row per day; growth_rate_pop reads the day before the range too.
+      ReadVideoDays(*db, seq, days->from - 1, days->to, ZoneOrUtc(org->timezone), &out.levels);
+      out.first_day = FirstVideoDay(*db, seq);
+      out.from_days = true;
+      return out;
+    }
+    out.snapshots = ReadSnapshots(*db, seq);
+    return out;
+  });
+}
+
+Result<std::vector<VideoDayLevels>> SqliteStore::VideoDays(const std::string& org_id,
+                                                           const std::vector<std::string>& ids,
+                                                           DayNumber from, DayNumber to) {
+  return Guarded("video days", [&]() -> Result<std::vector<VideoDayLevels>> {
+    auto db = pool_.Acquire();
+    ReadTxn txn(*db);
+    std::vector<VideoDayLevels> out;
+    auto org = ReadOrgDaysState(*db, org_id);
+    if (!org) return out;
+    const date::time_zone* zone = ZoneOrUtc(org->timezone);
+    out.reserve(ids.size());
+    for (const std::string& id : ids) {
+      std::int64_t seq = 0;
+      bool dirty = false;
+      {
+        auto v = db->Prepare("SELECT seq, cohort_dirty FROM videos WHERE id = ?1 AND org_id = ?2");
+        v.Bind(1, id).Bind(2, org_id);
+        if (!v.Step()) continue;
+        seq = v.Int(0);
+        dirty = v.Int(1) != 0;
+      }
+      VideoDayLevels& video = out.emplace_back();
+      video.video_id = id;
+      if (org->rebuilding || dirty) {
+        // An import has not completed this video's rows yet: the snapshots are the truth.
+        metrics::ComputeDayLevels(ReadSnapshots(*db, seq), zone, &video.levels);
+        if (!video.levels.days.empty()) video.first_day = video.levels.days.front().day;
+        KeepDays(from, to, &video.levels);
+        continue;
+      }
+      ReadVideoDays(*db, seq, from, to, zone, &video.levels);
+      video.first_day = FirstVideoDay(*db, seq);
+    }
+    return out;
+  });
+}
+
+}  // namespace goatherd::sqlite
