@@ -316,10 +316,14 @@ SourceResult<ObservedPost> ApifySource::Post(const std::string& handle,
     }
     private_author = private_author || Bool(At(&item, {"authorMeta", "privateAccount"}));
   }
+  // A private account hides the post without deleting it (Source::Post: definitive means gone);
+  // the account's own profile job decides about the account.
+  if (private_author) {
+    return SourceResult<ObservedPost>::Fail(
+        false, "post " + tiktok_video_id + " is not visible (the account is private)");
+  }
   return SourceResult<ObservedPost>::Fail(
-      true, "post " + tiktok_video_id +
-                (private_author ? " is not visible (the account is private)"
-                                : " was deleted (the vendor returned no item for it)"));
+      true, "post " + tiktok_video_id + " was deleted (the vendor returned no item for it)");
 }
 
 }  // namespace goatherd::scrape

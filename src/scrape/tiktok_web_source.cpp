@@ -257,7 +257,9 @@ SourceResult<ObservedPost> TikTokWebSource::Post(const std::string& handle,
     case 10204:
       return {std::nullopt, Definitive("post " + tiktok_video_id + " was deleted")};
     case 10216:
-      return {std::nullopt, Definitive("post " + tiktok_video_id + " is private")};
+      // Hidden, not gone (Source::Post: definitive means gone): the account's own profile job
+      // decides about a private account, and the post comes back if the account reopens.
+      return {std::nullopt, Transient("post " + tiktok_video_id + " is private")};
     default:
       return {std::nullopt, Transient("tiktok-web " + what + ": TikTok status code " +
                                       std::to_string(page.status_code))};

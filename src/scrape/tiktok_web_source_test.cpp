@@ -121,9 +121,10 @@ TEST_F(TikTokWebSourceTest, PostCountsAndGonePosts) {
   ASSERT_FALSE(deleted.ok());
   EXPECT_TRUE(deleted.failure->definitive);
   EXPECT_EQ(deleted.failure->message, "post 7300000000000000004 was deleted");
+  // A private account's post is hidden, not gone: retried, never marked deleted.
   auto hidden = src.Post("priv", "7300000000000000009", 0);  // statusCode 10216
   ASSERT_FALSE(hidden.ok());
-  EXPECT_TRUE(hidden.failure->definitive);
+  EXPECT_FALSE(hidden.failure->definitive);
   EXPECT_EQ(hidden.failure->message, "post 7300000000000000009 is private");
 }
 
