@@ -58,6 +58,15 @@ std::optional<Creator> FindByHandle(Db& db, const std::string& project_id,
   return ReadCreatorRow(s);
 }
 
+// spec/videos.md: the first snapshot of each of the creator's videos after it comes back
+// (re-enabled or reactivated) is a `tracking_resumed` baseline, so the gap is not counted as
+// one day's gain.
+void MarkTrackingResumed(Db& db, const std::string& creator_id) {
+  db.Prepare("UPDATE videos SET resume_baseline_pending = 1 WHERE creator_id = ?")
+      .Bind(1, creator_id)
+      .Exec();
+}
+
 void WriteCreatorRow(Db& db, const Creator& c) {
   db.Prepare(
         "UPDATE creators SET tiktok_handle = ?, display_name_override = ?, description = ?, "
@@ -188,6 +197,7 @@ Result<std::vector<CreatorItemResult>> SqliteStore::AddCreators(
         AppendCreatorEvent(*db, org_id, c.id, "reactivated", now,
                            {{"tiktok_handle", c.tiktok_handle}});
         QueueCreatorJobsNow(*db, org_id, c.id, now);
+        MarkTrackingResumed(*db, c.id);
         ++activated;
         results.push_back(ItemOk(200, std::move(c)));
         continue;
@@ -374,6 +384,7 @@ Result<std::vector<CreatorItemResult>> SqliteStore::BulkReenableCreators(
             .Bind(2, id)
             .Exec();
         QueueCreatorJobsNow(*db, org_id, id, now);
+        MarkTrackingResumed(*db, id);
         std::vector<EventDetail> details;
         if (reason) {
           details.push_back({"previous_reason", *reason});

@@ -80,7 +80,9 @@ class VideoDaysTest : public ::testing::Test {
     for (const auto& s : a) ASSERT_TRUE(session->PutVideoSnapshot(kVideoA, s).ok());
     for (const auto& s : b) ASSERT_TRUE(session->PutVideoSnapshot(kVideoB, s).ok());
     ASSERT_TRUE(session->CommitBatch().ok());
-    if (finish) ASSERT_TRUE(session->Finish().ok());
+    if (finish) {
+      ASSERT_TRUE(session->Finish().ok());
+    }
   }
 
   // The rows as stored, read back through the store's own reader over all days.
@@ -117,7 +119,9 @@ class VideoDaysTest : public ::testing::Test {
       EXPECT_EQ(g.gain, w.gain);
       EXPECT_EQ(g.baseline_count, w.baseline_count);
       EXPECT_EQ(g.holds_video_added, w.holds_video_added);
-      if (w.holds_baseline()) EXPECT_EQ(g.last_baseline, w.last_baseline);
+      if (w.holds_baseline()) {
+        EXPECT_EQ(g.last_baseline, w.last_baseline);
+      }
     }
     ASSERT_EQ(got.baselines.size(), want.baselines.size());
     for (std::size_t i = 0; i < want.baselines.size(); ++i) {
