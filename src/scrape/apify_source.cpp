@@ -10,6 +10,7 @@
 
 #include "core/time.h"
 #include "core/utf8.h"
+#include "scrape/scraped_json.h"
 
 namespace goatherd::scrape {
 namespace json = boost::json;
@@ -18,67 +19,22 @@ namespace {
 
 constexpr std::int64_t kWarnEveryMs = 60000;
 
-// Defensive readers: a missing or mistyped field is "absent", never an exception.
-const json::value* At(const json::value* v, std::initializer_list<const char*> path) {
-  for (const char* key : path) {
-    if (!v || !v->is_object()) return nullptr;
-    v = v->as_object().if_contains(key);
-  }
-  return v;
-}
-
-std::optional<std::int64_t> Int(const json::value* v) {
-  if (!v) return std::nullopt;
-  if (v->is_int64()) return v->as_int64();
-  if (v->is_uint64()) {
-    return static_cast<std::int64_t>(std::min<std::uint64_t>(v->as_uint64(), INT64_MAX));
-  }
-  if (v->is_double() && std::isfinite(v->as_double()) && std::abs(v->as_double()) < 9e18) {
-    return static_cast<std::int64_t>(v->as_double());
-  }
-  if (v->is_string()) {
-    const auto& s = v->as_string();
-    if (s.empty() || s.size() > 18) return std::nullopt;
-    std::int64_t n = 0;
-    for (char c : s) {
-      if (c < '0' || c > '9') return std::nullopt;
-      n = n * 10 + (c - '0');
-    }
-    return n;
-  }
-  return std::nullopt;
-}
-
-std::optional<std::string> Str(const json::value* v) {
-  if (!v || !v->is_string()) return std::nullopt;
-  return RepairUtf8(std::string_view(v->as_string().data(), v->as_string().size()));
-}
-
-bool Bool(const json::value* v) { return v && v->is_bool() && v->as_bool(); }
-
-// Ids arrive as strings, or as numbers from actors that let JSON round them (then unusable).
-std::optional<std::string> Id(const json::value* v) {
-  if (v && v->is_string() && !v->as_string().empty()) return Str(v);
-  if (v && (v->is_int64() || v->is_uint64())) return json::serialize(*v);
-  return std::nullopt;
-}
-
 std::int64_t Count(const json::value& item, const char* key) {
-  return std::max<std::int64_t>(0, Int(At(&item, {key})).value_or(0));
+  return std::max<std::int64_t>(0, JsonInt(JsonAt(&item, {key})).value_or(0));
 }
 
 std::optional<ObservedPost> PostFromItem(const json::value& item) {
-  auto id = Id(At(&item, {"id"}));
-  if (!id || At(&item, {"error"})) return std::nullopt;
+  auto id = JsonId(JsonAt(&item, {"id"}));
+  if (!id || JsonAt(&item, {"error"})) return std::nullopt;
   ObservedPost post;
   post.tiktok_video_id = *id;
-  post.caption = Str(At(&item, {"text"}));
-  if (auto iso = Str(At(&item, {"createTimeISO"}))) post.posted_at = ParseTimestamp(*iso);
+  post.caption = JsonStr(JsonAt(&item, {"text"}));
+  if (auto iso = JsonStr(JsonAt(&item, {"createTimeISO"}))) post.posted_at = ParseTimestamp(*iso);
   if (!post.posted_at) {
-    if (auto t = Int(At(&item, {"createTime"})); t && *t > 0) post.posted_at = *t;
+    if (auto t = JsonInt(JsonAt(&item, {"createTime"})); t && *t > 0) post.posted_at = *t;
   }
-  post.is_photo = Bool(At(&item, {"isSlideshow"}));
-  post.cover_url = Str(At(&item, {"videoMeta", "coverUrl"}));
+  post.is_photo = JsonTrue(JsonAt(&item, {"isSlideshow"}));
+  post.cover_url = JsonStr(JsonAt(&item, {"videoMeta", "coverUrl"}));
   post.counts[kViews] = Count(item, "playCount");
   post.counts[kLikes] = Count(item, "diggCount");
   post.counts[kComments] = Count(item, "commentCount");
@@ -107,11 +63,11 @@ std::string PostUrl(const std::string& handle, const std::string& id) {
 // What the items say about the account when none of them is a post: private or not found.
 SourceFailure AccountFailure(const json::array& items, const std::string& handle) {
   for (const auto& item : items) {
-    std::string error = Str(At(&item, {"error"})).value_or("");
+    std::string error = JsonStr(JsonAt(&item, {"error"})).value_or("");
     std::string lower = error;
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (Bool(At(&item, {"authorMeta", "privateAccount"})) ||
+    if (JsonTrue(JsonAt(&item, {"authorMeta", "privateAccount"})) ||
         lower.find("private") != std::string::npos) {
       return {true, "account @" + handle + " is private", std::nullopt};
     }
@@ -220,22 +176,23 @@ SourceResult<ObservedProfile> ApifySource::Profile(const std::string& handle, Ti
   if (got.failure) return {std::nullopt, got.failure};
   bool unknown_items = false;
   for (const auto& item : got.items) {
-    const json::value* author = At(&item, {"authorMeta"});
-    if (At(&item, {"error"})) continue;
+    const json::value* author = JsonAt(&item, {"authorMeta"});
+    if (JsonAt(&item, {"error"})) continue;
     if (!author || !author->is_object()) {
       unknown_items = true;
       continue;
     }
-    if (Bool(At(author, {"privateAccount"}))) {
+    if (JsonTrue(JsonAt(author, {"privateAccount"}))) {
       return SourceResult<ObservedProfile>::Fail(true, "account @" + handle + " is private");
     }
     ObservedProfile p;
-    p.display_name = Str(At(author, {"nickName"}));
-    p.avatar_url = Str(At(author, {"avatar"}));
-    p.follower_count = std::max<std::int64_t>(0, Int(At(author, {"fans"})).value_or(0));
-    p.following_count = std::max<std::int64_t>(0, Int(At(author, {"following"})).value_or(0));
-    p.like_count = std::max<std::int64_t>(0, Int(At(author, {"heart"})).value_or(0));
-    p.video_count = std::max<std::int64_t>(0, Int(At(author, {"video"})).value_or(0));
+    p.display_name = JsonStr(JsonAt(author, {"nickName"}));
+    p.avatar_url = JsonStr(JsonAt(author, {"avatar"}));
+    p.follower_count = std::max<std::int64_t>(0, JsonInt(JsonAt(author, {"fans"})).value_or(0));
+    p.following_count =
+        std::max<std::int64_t>(0, JsonInt(JsonAt(author, {"following"})).value_or(0));
+    p.like_count = std::max<std::int64_t>(0, JsonInt(JsonAt(author, {"heart"})).value_or(0));
+    p.video_count = std::max<std::int64_t>(0, JsonInt(JsonAt(author, {"video"})).value_or(0));
     return SourceResult<ObservedProfile>::Ok(std::move(p));
   }
   // Items that are neither profiles nor error reports: the actor's output changed, which is no
@@ -261,7 +218,7 @@ SourceResult<std::vector<ObservedPost>> ApifySource::RecentPosts(
     for (const auto& item : got.items) {
       if (auto post = PostFromItem(item)) {
         posts.push_back(std::move(*post));
-      } else if (At(&item, {"error"})) {
+      } else if (JsonAt(&item, {"error"})) {
         any_error = true;
       } else {
         unknown_items = true;
@@ -314,7 +271,7 @@ SourceResult<ObservedPost> ApifySource::Post(const std::string& handle,
     if (auto post = PostFromItem(item); post && post->tiktok_video_id == tiktok_video_id) {
       return SourceResult<ObservedPost>::Ok(std::move(*post));
     }
-    private_author = private_author || Bool(At(&item, {"authorMeta", "privateAccount"}));
+    private_author = private_author || JsonTrue(JsonAt(&item, {"authorMeta", "privateAccount"}));
   }
   // A private account hides the post without deleting it (Source::Post: definitive means gone);
   // the account's own profile job decides about the account.

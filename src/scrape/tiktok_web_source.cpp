@@ -9,6 +9,7 @@
 #include <initializer_list>
 
 #include "core/utf8.h"
+#include "scrape/scraped_json.h"
 
 namespace goatherd::scrape {
 namespace json = boost::json;
@@ -18,63 +19,22 @@ namespace {
 constexpr std::int64_t kWarnEveryMs = 60000;
 constexpr std::string_view kScriptId = "id=\"__UNIVERSAL_DATA_FOR_REHYDRATION__\"";
 
-// Defensive readers: a missing or mistyped field is "absent", never an exception.
-const json::value* At(const json::value* v, std::initializer_list<const char*> path) {
-  for (const char* key : path) {
-    if (!v || !v->is_object()) return nullptr;
-    v = v->as_object().if_contains(key);
-  }
-  return v;
-}
-
-// TikTok writes counts and times as numbers in some fields and as strings in others.
-std::optional<std::int64_t> Int(const json::value* v) {
-  if (!v) return std::nullopt;
-  if (v->is_int64()) return v->as_int64();
-  if (v->is_uint64()) {
-    return static_cast<std::int64_t>(std::min<std::uint64_t>(v->as_uint64(), INT64_MAX));
-  }
-  if (v->is_double() && std::isfinite(v->as_double()) && std::abs(v->as_double()) < 9e18) {
-    return static_cast<std::int64_t>(v->as_double());
-  }
-  if (v->is_string()) {
-    const auto& s = v->as_string();
-    if (s.empty() || s.size() > 18) return std::nullopt;
-    std::int64_t n = 0;
-    for (char c : s) {
-      if (c < '0' || c > '9') return std::nullopt;
-      n = n * 10 + (c - '0');
-    }
-    return n;
-  }
-  return std::nullopt;
-}
-
-std::optional<std::string> Str(const json::value* v) {
-  if (!v || !v->is_string()) return std::nullopt;
-  return RepairUtf8(std::string_view(v->as_string().data(), v->as_string().size()));
-}
-
-bool Bool(const json::value* v) { return v && v->is_bool() && v->as_bool(); }
-
 std::int64_t Stat(const json::value& item, const char* key) {
-  auto n = Int(At(&item, {"stats", key}));
-  if (!n) n = Int(At(&item, {"statsV2", key}));
+  auto n = JsonInt(JsonAt(&item, {"stats", key}));
+  if (!n) n = JsonInt(JsonAt(&item, {"statsV2", key}));
   return std::max<std::int64_t>(0, n.value_or(0));
 }
 
 std::optional<ObservedPost> PostFromItem(const json::value& item) {
-  const json::value* idv = At(&item, {"id"});
-  std::optional<std::string> id = Str(idv);
-  if (!id && idv && (idv->is_int64() || idv->is_uint64())) id = json::serialize(*idv);
-  if (!id || id->empty()) return std::nullopt;
+  std::optional<std::string> id = JsonId(JsonAt(&item, {"id"}));
+  if (!id) return std::nullopt;
   ObservedPost post;
   post.tiktok_video_id = *id;
-  post.caption = Str(At(&item, {"desc"}));
-  if (auto t = Int(At(&item, {"createTime"})); t && *t > 0) post.posted_at = *t;
-  const json::value* image_post = At(&item, {"imagePost"});
+  post.caption = JsonStr(JsonAt(&item, {"desc"}));
+  if (auto t = JsonInt(JsonAt(&item, {"createTime"})); t && *t > 0) post.posted_at = *t;
+  const json::value* image_post = JsonAt(&item, {"imagePost"});
   post.is_photo = image_post && image_post->is_object();
-  post.cover_url = Str(At(&item, {"video", "cover"}));
+  post.cover_url = JsonStr(JsonAt(&item, {"video", "cover"}));
   post.counts[kViews] = Stat(item, "playCount");
   post.counts[kLikes] = Stat(item, "diggCount");
   post.counts[kComments] = Stat(item, "commentCount");
@@ -162,11 +122,11 @@ TikTokWebSource::Page TikTokWebSource::Fetch(const std::string& path, const std:
         Transient("tiktok-web " + what + ": unreadable hydration JSON (" + ec.message() + ")");
     return page;
   }
-  const json::value* detail = At(&doc, {"__DEFAULT_SCOPE__", ("webapp." + scope).c_str()});
+  const json::value* detail = JsonAt(&doc, {"__DEFAULT_SCOPE__", ("webapp." + scope).c_str()});
   if (!detail || !detail->is_object()) {
     return changed("no __DEFAULT_SCOPE__[\"webapp." + scope + "\"] object");
   }
-  page.status_code = Int(At(detail, {"statusCode"})).value_or(0);
+  page.status_code = JsonInt(JsonAt(detail, {"statusCode"})).value_or(0);
   page.detail = *detail;
   return page;
 }
@@ -188,24 +148,26 @@ SourceResult<ObservedProfile> TikTokWebSource::Profile(const std::string& handle
       return {std::nullopt, Transient("tiktok-web " + what + ": TikTok status code " +
                                       std::to_string(page.status_code))};
   }
-  const json::value* user = At(&page.detail, {"userInfo", "user"});
-  const json::value* stats = At(&page.detail, {"userInfo", "stats"});
+  const json::value* user = JsonAt(&page.detail, {"userInfo", "user"});
+  const json::value* stats = JsonAt(&page.detail, {"userInfo", "stats"});
   if (!user || !user->is_object() || !stats || !stats->is_object()) {
     WarnThrottled(last_shape_warning_ms_, "tiktok-web: " + what +
                                               ": no userInfo.user / userInfo.stats (TikTok changed "
                                               "its pages?); retrying later");
     return {std::nullopt, Transient("tiktok-web " + what + ": page shape changed: no userInfo")};
   }
-  if (Bool(At(user, {"privateAccount"}))) {
+  if (JsonTrue(JsonAt(user, {"privateAccount"}))) {
     return {std::nullopt, Definitive("account @" + handle + " is private")};
   }
   ObservedProfile p;
-  p.display_name = Str(At(user, {"nickname"}));
-  p.avatar_url = Str(At(user, {"avatarLarger"}));
-  p.follower_count = std::max<std::int64_t>(0, Int(At(stats, {"followerCount"})).value_or(0));
-  p.following_count = std::max<std::int64_t>(0, Int(At(stats, {"followingCount"})).value_or(0));
-  p.like_count = std::max<std::int64_t>(0, Int(At(stats, {"heartCount"})).value_or(0));
-  p.video_count = std::max<std::int64_t>(0, Int(At(stats, {"videoCount"})).value_or(0));
+  p.display_name = JsonStr(JsonAt(user, {"nickname"}));
+  p.avatar_url = JsonStr(JsonAt(user, {"avatarLarger"}));
+  p.follower_count =
+      std::max<std::int64_t>(0, JsonInt(JsonAt(stats, {"followerCount"})).value_or(0));
+  p.following_count =
+      std::max<std::int64_t>(0, JsonInt(JsonAt(stats, {"followingCount"})).value_or(0));
+  p.like_count = std::max<std::int64_t>(0, JsonInt(JsonAt(stats, {"heartCount"})).value_or(0));
+  p.video_count = std::max<std::int64_t>(0, JsonInt(JsonAt(stats, {"videoCount"})).value_or(0));
   return SourceResult<ObservedProfile>::Ok(std::move(p));
 }
 
@@ -216,11 +178,12 @@ SourceResult<std::vector<ObservedPost>> TikTokWebSource::RecentPosts(
   std::string what = "posts of @" + handle;
   Page page = Fetch("/@" + UrlEscape(handle), "user-detail", what);
   if (page.failure) return {std::nullopt, page.failure};
-  if (page.status_code != 0 || Bool(At(&page.detail, {"userInfo", "user", "privateAccount"}))) {
+  if (page.status_code != 0 ||
+      JsonTrue(JsonAt(&page.detail, {"userInfo", "user", "privateAccount"}))) {
     auto profile = Profile(handle, now);  // one more fetch, only on this rare path
     if (!profile.ok()) return {std::nullopt, profile.failure};
   }
-  const json::value* list = At(&page.detail, {"itemList"});
+  const json::value* list = JsonAt(&page.detail, {"itemList"});
   if (!list || !list->is_array()) {
     WarnThrottled(last_no_items_warning_ms_,
                   "tiktok-web: the profile page of @" + handle +
@@ -264,7 +227,7 @@ SourceResult<ObservedPost> TikTokWebSource::Post(const std::string& handle,
       return {std::nullopt, Transient("tiktok-web " + what + ": TikTok status code " +
                                       std::to_string(page.status_code))};
   }
-  const json::value* item = At(&page.detail, {"itemInfo", "itemStruct"});
+  const json::value* item = JsonAt(&page.detail, {"itemInfo", "itemStruct"});
   auto post = item ? PostFromItem(*item) : std::nullopt;
   if (!post) {
     WarnThrottled(last_shape_warning_ms_, "tiktok-web: " + what +
