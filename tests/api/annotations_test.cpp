@@ -22,11 +22,6 @@ constexpr char kV2[] = "a3000000-0000-4000-8000-0000000000a2";  // in P2
 constexpr char kOrgB[] = "b0000000-0000-4000-8000-0000000000bb";
 constexpr char kPB[] = "b1000000-0000-4000-8000-0000000000b1";
 
-json::value DataOf(const HttpResult& r) {
-  if (!r.json_ok || !r.json.is_object()) return nullptr;
-  const auto* d = r.json.as_object().if_contains("data");
-  return d ? *d : json::value();
-}
 std::string ErrorOf(const HttpResult& r) {
   if (!r.json_ok || !r.json.is_object()) return "";
   const auto* e = r.json.as_object().if_contains("error");

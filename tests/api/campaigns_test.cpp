@@ -24,18 +24,6 @@ const std::string kReadOnlyBody =
     R"({"data":null,"error":"This action requires the 'write' scope. Granted: [read]",)"
     R"("meta":{"code":"insufficient_scope","required":"write","granted":["read"]}})";
 
-json::value DataOf(const HttpResult& r) {
-  if (!r.json_ok || !r.json.is_object()) return nullptr;
-  const auto* d = r.json.as_object().if_contains("data");
-  return d ? *d : json::value();
-}
-
-json::value MetaOf(const HttpResult& r) {
-  if (!r.json_ok || !r.json.is_object()) return nullptr;
-  const auto* m = r.json.as_object().if_contains("meta");
-  return m ? *m : json::value();
-}
-
 std::string StrOf(const json::value& v, std::string_view key) {
   const auto* o = v.if_object();
   if (!o || !o->contains(key) || !o->at(key).is_string()) return "";

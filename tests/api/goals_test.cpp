@@ -68,11 +68,6 @@ std::string FollowersLine(const std::string& creator, const std::string& at,
          R"(,"following_count":1,"like_count":1,"video_count":1})";
 }
 
-json::value DataOf(const HttpResult& r) {
-  if (!r.json_ok || !r.json.is_object()) return nullptr;
-  const auto* d = r.json.as_object().if_contains("data");
-  return d ? *d : json::value();
-}
 std::string ErrorOf(const HttpResult& r) {
   if (!r.json_ok || !r.json.is_object()) return "";
   const auto* e = r.json.as_object().if_contains("error");

@@ -708,4 +708,16 @@ std::int64_t ParseUtcSeconds(std::string_view s) {
   return days * 86400 + num(11, 2) * 3600 + num(14, 2) * 60 + num(17, 2);
 }
 
+boost::json::value DataOf(const HttpResult& r) {
+  if (!r.json_ok || !r.json.is_object()) return nullptr;
+  const auto* d = r.json.as_object().if_contains("data");
+  return d ? *d : boost::json::value();
+}
+
+boost::json::value MetaOf(const HttpResult& r) {
+  if (!r.json_ok || !r.json.is_object()) return nullptr;
+  const auto* m = r.json.as_object().if_contains("meta");
+  return m ? *m : boost::json::value();
+}
+
 }  // namespace goatherd::blackbox

@@ -193,6 +193,10 @@ class BlackBoxTest : public ::testing::Test {
   std::unique_ptr<HttpClient> client_;
 };
 
+// The `data` and `meta` members of an envelope answer; null when the answer is not one.
+boost::json::value DataOf(const HttpResult& r);
+boost::json::value MetaOf(const HttpResult& r);
+
 // Text helpers.
 std::string JsonString(std::string_view s);  // s as a JSON string literal
 bool IsLowercaseUuid(std::string_view s);

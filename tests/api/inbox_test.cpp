@@ -36,18 +36,6 @@ constexpr char kD1[] = "c3000000-0000-4000-8000-0000000000d1";  // direct_add
 constexpr char kQ1[] = "c3000000-0000-4000-8000-0000000000f1";  // pending, project P2
 constexpr char kVB[] = "c3000000-0000-4000-8000-0000000000bb";  // pending, organization B
 
-json::value DataOf(const HttpResult& r) {
-  if (!r.json_ok || !r.json.is_object()) return nullptr;
-  const auto* d = r.json.as_object().if_contains("data");
-  return d ? *d : json::value();
-}
-
-json::value MetaOf(const HttpResult& r) {
-  if (!r.json_ok || !r.json.is_object()) return nullptr;
-  const auto* m = r.json.as_object().if_contains("meta");
-  return m ? *m : json::value();
-}
-
 std::string StrOf(const json::value& v, std::string_view key) {
   const auto* o = v.if_object();
   if (!o || !o->contains(key) || !o->at(key).is_string()) return "";

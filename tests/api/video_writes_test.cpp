@@ -30,18 +30,6 @@ constexpr char kVd[] = "b3000000-0000-4000-8000-00000000000d";
 constexpr char kVp2[] = "b3000000-0000-4000-8000-0000000000f2";
 constexpr char kVB[] = "b3000000-0000-4000-8000-0000000000bb";
 
-json::value DataOf(const HttpResult& r) {
-  if (!r.json_ok || !r.json.is_object()) return nullptr;
-  const auto* d = r.json.as_object().if_contains("data");
-  return d ? *d : json::value();
-}
-
-json::value MetaOf(const HttpResult& r) {
-  if (!r.json_ok || !r.json.is_object()) return nullptr;
-  const auto* m = r.json.as_object().if_contains("meta");
-  return m ? *m : json::value();
-}
-
 std::string StrOf(const json::value& v, std::string_view key) {
   const auto* o = v.if_object();
   if (!o || !o->contains(key) || !o->at(key).is_string()) return "";

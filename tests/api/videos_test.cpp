@@ -95,18 +95,6 @@ std::string SnapJson(const std::string& at, const Counts& c) {
 // ---------------------------------------------------------------------------------------------
 // Reading answers
 
-json::value DataOf(const HttpResult& r) {
-  if (!r.json_ok || !r.json.is_object()) return nullptr;
-  const auto* d = r.json.as_object().if_contains("data");
-  return d ? *d : json::value();
-}
-
-json::value MetaOf(const HttpResult& r) {
-  if (!r.json_ok || !r.json.is_object()) return nullptr;
-  const auto* m = r.json.as_object().if_contains("meta");
-  return m ? *m : json::value();
-}
-
 std::string ErrorOf(const HttpResult& r) {
   if (!r.json_ok || !r.json.is_object()) return "";
   const auto* e = r.json.as_object().if_contains("error");
