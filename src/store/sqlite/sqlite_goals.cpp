@@ -1,4 +1,5 @@
 // Goals of creators and the data goal compliance is computed from (spec/analytics.md "Goals").
+#include "store/sqlite/creator_rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/video_rows.h"
 
@@ -43,21 +44,6 @@ std::optional<std::string> GoalCreatorProject(Db& db, const std::string& org_id,
   s.Bind(1, creator_id).Bind(2, org_id);
   if (!s.Step()) return std::nullopt;
   return s.Text(0);
-}
-
-Creator ReadGoalCreator(const Stmt& s) {
-  Creator c;
-  c.id = s.Text(0);
-  c.org_id = s.Text(1);
-  c.project_id = s.Text(2);
-  c.tiktok_handle = s.Text(3);
-  c.display_name = s.OptText(4);
-  c.display_name_override = s.OptText(5);
-  c.avatar_url = s.OptText(6);
-  c.status = s.Text(7);
-  c.last_scraped_at = s.OptInt(8);
-  c.follower_count = s.Int(9);
-  return c;
 }
 
 }  // namespace
@@ -195,14 +181,13 @@ Result<std::vector<GoalCreatorData>> SqliteStore::GoalComplianceData(
     std::vector<GoalCreatorData> out;
     {
       auto s = db->Prepare(
-          "SELECT c.id, c.org_id, c.project_id, c.tiktok_handle, c.display_name, "
-          "c.display_name_override, c.avatar_url, c.status, c.last_scraped_at, c.follower_count "
-          "FROM creators c WHERE c.org_id = ?1 AND c.project_id = ?2 AND c.status = 'active' "
+          "SELECT " GOATHERD_CREATOR_COLUMNS
+          " FROM creators c WHERE c.org_id = ?1 AND c.project_id = ?2 AND c.status = 'active' "
           "AND (?3 IS NULL OR c.id = ?3) AND EXISTS (SELECT 1 FROM goals g WHERE g.org_id = ?1 "
           "AND g.creator_id = c.id AND g.is_active = 1) "
           "ORDER BY c.tiktok_handle COLLATE NOCASE, c.id");
       s.Bind(1, org_id).Bind(2, project_id).Bind(3, creator_id);
-      while (s.Step()) out.push_back({ReadGoalCreator(s), {}, {}, {}});
+      while (s.Step()) out.push_back({ReadCreatorRow(s), {}, {}, {}});
     }
     for (GoalCreatorData& d : out) {
       auto goals = db->Prepare("SELECT " GOATHERD_GOAL_COLUMNS
