@@ -293,4 +293,18 @@ std::size_t CodePointCount(std::string_view utf8) {
   return n;
 }
 
+Result<std::optional<std::string>> ReadEnum(const json::object& body, std::string_view field,
+                                            std::initializer_list<std::string_view> allowed) {
+  auto v = ReadString(body, field);
+  if (!v) return v.error();
+  if (!v->has_value()) return std::optional<std::string>();
+  std::string list;
+  for (auto a : allowed) {
+    if (**v == a) return *v;
+    list += (list.empty() ? "" : ", ") + std::string(a);
+  }
+  return Error::InvalidBody("Field '" + std::string(field) + "' must be one of " + list +
+                            ", got '" + **v + "'");
+}
+
 }  // namespace goatherd::api

@@ -9,6 +9,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,9 @@ Status RejectUnknownFields(const boost::json::object& body,
 Result<std::optional<std::string>> ReadString(const boost::json::object& body,
                                               std::string_view field);
 // For fields where null means "clear": the outer optional says whether the field is present.
+// A string field whose value must be one of `allowed` (400 invalid_body naming the choices).
+Result<std::optional<std::string>> ReadEnum(const boost::json::object& body, std::string_view field,
+                                            std::initializer_list<std::string_view> allowed);
 Result<std::optional<std::optional<std::string>>> ReadNullableString(
     const boost::json::object& body, std::string_view field);
 // An object member serialized back to compact JSON text, limited to `max_bytes` as received.

@@ -35,20 +35,6 @@ Response AnnotationResponse(int status, const Annotation& a) {
   return DataResponse(status, [&](JsonWriter& w) { WriteAnnotation(w, a); });
 }
 
-Result<std::optional<std::string>> ReadOneOf(const json::object& body, std::string_view field,
-                                             std::initializer_list<std::string_view> allowed) {
-  auto v = ReadString(body, field);
-  if (!v) return v.error();
-  if (!v->has_value()) return std::optional<std::string>();
-  std::string list;
-  for (auto a : allowed) {
-    if (**v == a) return *v;
-    list += (list.empty() ? "" : ", ") + std::string(a);
-  }
-  return Error::InvalidBody("Field '" + std::string(field) + "' must be one of " + list +
-                            ", got '" + **v + "'");
-}
-
 struct AnnotationFields {
   std::optional<std::string> project_id;  // create only
   AnnotationPatch patch;
@@ -113,7 +99,7 @@ Result<AnnotationFields> ReadAnnotationFields(const std::string& body, bool crea
     return Error::InvalidBody("Field 'body' must be at most 10000 characters");
   }
   p.body = *text;
-  auto kind = ReadOneOf(obj, "kind", {"note", "launch", "payout", "incident"});
+  auto kind = ReadEnum(obj, "kind", {"note", "launch", "payout", "incident"});
   if (!kind) return kind.error();
   p.kind = *kind;
 
@@ -134,7 +120,7 @@ Result<AnnotationFields> ReadAnnotationFields(const std::string& body, bool crea
       p.entity_type = std::optional<std::string>();
       p.entity_id = std::optional<std::string>();
     } else {
-      auto type = ReadOneOf(obj, "entity_type", {"video", "creator", "campaign"});
+      auto type = ReadEnum(obj, "entity_type", {"video", "creator", "campaign"});
       if (!type) return type.error();
       auto id_text = ReadString(obj, "entity_id");
       if (!id_text) return id_text.error();

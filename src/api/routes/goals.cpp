@@ -72,20 +72,6 @@ Response GoalResponse(int status, const Goal& g) {
 // ---------------------------------------------------------------------------------------------
 // Reading a create or update body
 
-Result<std::optional<std::string>> ReadEnum(const json::object& body, std::string_view field,
-                                            std::initializer_list<std::string_view> allowed) {
-  auto v = ReadString(body, field);
-  if (!v) return v.error();
-  if (!v->has_value()) return std::optional<std::string>();
-  for (auto a : allowed) {
-    if (**v == a) return *v;
-  }
-  std::string list;
-  for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-  return Error::InvalidBody("Field '" + std::string(field) + "' must be one of " + list +
-                            ", got '" + **v + "'");
-}
-
 // A positive number with at most two decimals, as hundredths.
 Result<std::optional<std::int64_t>> ReadTarget(const json::object& body) {
   auto it = body.find("target_value");
