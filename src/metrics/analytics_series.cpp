@@ -55,59 +55,16 @@ DayNumber NextMonthStart(DayNumber month_start) {
   return DayOf(date::year_month_day{ymd.year() / ymd.month() / date::day{1}} + date::months{1});
 }
 
-// What a set of videos and creators adds up to over one bucket; every metric is a function of
-// these sums.
-struct BucketSums {
-  bool any_gain = false;  // some video has a defined gain on a covered day
-  VideoCounts gain{};
-  bool any_level = false;  // some video has a level at or before the bucket's last day
-  VideoCounts level{};
-  std::int64_t posts_in = 0;    // posted on a covered day
-  std::int64_t posts_upto = 0;  // posted on or before the last covered day
-  bool baseline = false;
-  bool any_follower_level = false;
-  std::int64_t followers = 0;
-  bool any_follower_gain = false;
-  std::int64_t follower_gain = 0;
-};
-
 std::int64_t EngagementOf(const VideoCounts& c) {
   return c[kLikes] + c[kComments] + c[kShares] + c[kSaves];
 }
 
-std::vector<BucketSums> SumBuckets(std::span<const Bucket> buckets,
-                                   std::span<const SeriesVideo> videos,
-                                   std::span<const FollowerLevels> creators, DayNumber today) {
-  std::vector<BucketSums> sums(buckets.size());
-  for (const SeriesVideo& video : videos) {
-    const std::vector<DayLevel>& days = video.levels->days;
-    for (std::size_t b = 0; b < buckets.size(); ++b) {
-      const Bucket& bucket = buckets[b];
-      BucketSums& s = sums[b];
-      // Days are ascending: the covered ones are a contiguous run.
-      auto it = std::lower_bound(days.begin(), days.end(), bucket.first,
-                                 [](const DayLevel& d, DayNumber day) { return d.day < day; });
-      for (; it != days.end() && it->day <= bucket.last; ++it) {
-        s.any_gain = true;
-        for (int m = 0; m < kVideoMetricCount; ++m) s.gain[m] += it->gain[m];
-        s.baseline = s.baseline || it->holds_baseline();
-      }
-      // `it` is now the first day after the bucket: the one before it is the latest level.
-      if (it != days.begin() && bucket.first <= today) {
-        const DayLevel& latest = *std::prev(it);
-        s.any_level = true;
-        for (int m = 0; m < kVideoMetricCount; ++m) s.level[m] += latest.level[m];
-      }
-      if (video.posted_day) {
-        if (*video.posted_day >= bucket.first && *video.posted_day <= bucket.last) ++s.posts_in;
-        if (*video.posted_day <= bucket.last) ++s.posts_upto;
-      }
-    }
-  }
+void AddFollowerSums(std::span<const Bucket> buckets, std::span<const FollowerLevels> creators,
+                     DayNumber today, std::vector<BucketSums>* sums) {
   for (const FollowerLevels& creator : creators) {
     for (std::size_t b = 0; b < buckets.size(); ++b) {
       const Bucket& bucket = buckets[b];
-      BucketSums& s = sums[b];
+      BucketSums& s = (*sums)[b];
       auto it = std::lower_bound(creator.begin(), creator.end(), bucket.first,
                                  [](const FollowerDay& d, DayNumber day) { return d.day < day; });
       // The level before the bucket, from which its first covered day changes.
@@ -124,7 +81,6 @@ std::vector<BucketSums> SumBuckets(std::span<const Bucket> buckets,
       }
     }
   }
-  return sums;
 }
 
 std::optional<std::int64_t> RawValue(AnalyticsMetric metric, SeriesMode mode, const BucketSums& s) {
@@ -136,12 +92,13 @@ std::optional<std::int64_t> RawValue(AnalyticsMetric metric, SeriesMode mode, co
     case AnalyticsMetric::kShares:
     case AnalyticsMetric::kSaves: {
       const int m = static_cast<int>(metric);
-      if (cumulative) return s.any_level ? std::optional(s.level[m]) : std::nullopt;
-      return s.any_gain ? std::optional(s.gain[m]) : std::nullopt;
+      if (cumulative) return s.level_videos > 0 ? std::optional(s.level[m]) : std::nullopt;
+      return s.gain_days > 0 ? std::optional(s.gain[m]) : std::nullopt;
     }
     case AnalyticsMetric::kEngagement:
-      if (cumulative) return s.any_level ? std::optional(EngagementOf(s.level)) : std::nullopt;
-      return s.any_gain ? std::optional(EngagementOf(s.gain)) : std::nullopt;
+      if (cumulative)
+        return s.level_videos > 0 ? std::optional(EngagementOf(s.level)) : std::nullopt;
+      return s.gain_days > 0 ? std::optional(EngagementOf(s.gain)) : std::nullopt;
     case AnalyticsMetric::kPosts:
       return cumulative ? s.posts_upto : s.posts_in;
     case AnalyticsMetric::kFollowers:
@@ -239,11 +196,137 @@ std::vector<Bucket> ShiftBuckets(std::span<const Bucket> buckets, int days) {
   return out;
 }
 
+bool RollupDay::IsZero() const {
+  return gain == VideoCounts{} && gain_videos == 0 && level_delta == VideoCounts{} &&
+         first_videos == 0 && baseline_videos == 0 && posts == 0;
+}
+
+std::vector<RollupDay> VideoRollupDays(const DayLevels& levels,
+                                       std::optional<DayNumber> posted_day) {
+  std::vector<RollupDay> out;
+  out.reserve(levels.days.size() + 1);
+  const VideoCounts* previous = nullptr;
+  for (const DayLevel& d : levels.days) {
+    if (posted_day && *posted_day < d.day && (out.empty() || out.back().day < *posted_day)) {
+      out.push_back({.day = *posted_day, .posts = 1});
+    }
+    RollupDay& r = out.emplace_back();
+    r.day = d.day;
+    r.gain = d.gain;
+    r.gain_videos = 1;
+    for (int m = 0; m < kVideoMetricCount; ++m) {
+      r.level_delta[m] = d.level[m] - (previous ? (*previous)[m] : 0);
+    }
+    r.first_videos = previous ? 0 : 1;
+    r.baseline_videos = d.holds_baseline() ? 1 : 0;
+    if (posted_day && *posted_day == d.day) r.posts = 1;
+    previous = &d.level;
+  }
+  if (posted_day && (out.empty() || out.back().day < *posted_day)) {
+    out.push_back({.day = *posted_day, .posts = 1});
+  }
+  return out;
+}
+
+void BucketSums::SubtractVideos(const BucketSums& part) {
+  gain_days -= part.gain_days;
+  level_videos -= part.level_videos;
+  baseline_days -= part.baseline_days;
+  posts_in -= part.posts_in;
+  posts_upto -= part.posts_upto;
+  for (int m = 0; m < kVideoMetricCount; ++m) {
+    gain[m] -= part.gain[m];
+    level[m] -= part.level[m];
+  }
+}
+
+std::vector<BucketSums> SumVideoBuckets(std::span<const Bucket> buckets,
+                                        std::span<const SeriesVideo> videos,
+                                        std::span<const FollowerLevels> creators, DayNumber today) {
+  std::vector<BucketSums> sums(buckets.size());
+  for (const SeriesVideo& video : videos) {
+    const std::vector<DayLevel>& days = video.levels->days;
+    for (std::size_t b = 0; b < buckets.size(); ++b) {
+      const Bucket& bucket = buckets[b];
+      BucketSums& s = sums[b];
+      // Days are ascending: the covered ones are a contiguous run.
+      auto it = std::lower_bound(days.begin(), days.end(), bucket.first,
+                                 [](const DayLevel& d, DayNumber day) { return d.day < day; });
+      for (; it != days.end() && it->day <= bucket.last; ++it) {
+        ++s.gain_days;
+        for (int m = 0; m < kVideoMetricCount; ++m) s.gain[m] += it->gain[m];
+        if (it->holds_baseline()) ++s.baseline_days;
+      }
+      // `it` is now the first day after the bucket: the one before it is the latest level.
+      if (it != days.begin() && bucket.first <= today) {
+        const DayLevel& latest = *std::prev(it);
+        ++s.level_videos;
+        for (int m = 0; m < kVideoMetricCount; ++m) s.level[m] += latest.level[m];
+      }
+      if (video.posted_day) {
+        if (*video.posted_day >= bucket.first && *video.posted_day <= bucket.last) ++s.posts_in;
+        if (*video.posted_day <= bucket.last) ++s.posts_upto;
+      }
+    }
+  }
+  AddFollowerSums(buckets, creators, today, &sums);
+  return sums;
+}
+
+std::vector<BucketSums> SumRollupBuckets(std::span<const Bucket> buckets,
+                                         std::span<const RollupDay> days,
+                                         std::span<const FollowerLevels> creators,
+                                         DayNumber today) {
+  std::vector<BucketSums> sums(buckets.size());
+  // Running sums over the rows before the current position: cumulative levels, first
+  // snapshots and posts from the set's first row on. Buckets of a compare period may come in
+  // any order relative to the rows, so each bucket restarts from the prefix it needs.
+  struct Prefix {
+    std::size_t next = 0;
+    VideoCounts level{};
+    std::int64_t first_videos = 0;
+    std::int64_t posts = 0;
+    void AdvanceTo(std::span<const RollupDay> rows, DayNumber last) {
+      for (; next < rows.size() && rows[next].day <= last; ++next) {
+        for (int m = 0; m < kVideoMetricCount; ++m) level[m] += rows[next].level_delta[m];
+        first_videos += rows[next].first_videos;
+        posts += rows[next].posts;
+      }
+    }
+  } prefix;
+  for (std::size_t b = 0; b < buckets.size(); ++b) {
+    const Bucket& bucket = buckets[b];
+    BucketSums& s = sums[b];
+    if (b > 0 && buckets[b - 1].last > bucket.last) prefix = Prefix{};
+    prefix.AdvanceTo(days, bucket.last);
+    auto it = std::lower_bound(days.begin(), days.end(), bucket.first,
+                               [](const RollupDay& d, DayNumber day) { return d.day < day; });
+    for (; it != days.end() && it->day <= bucket.last; ++it) {
+      s.gain_days += it->gain_videos;
+      for (int m = 0; m < kVideoMetricCount; ++m) s.gain[m] += it->gain[m];
+      s.baseline_days += it->baseline_videos;
+      s.posts_in += it->posts;
+    }
+    if (bucket.first <= today) {
+      s.level_videos = prefix.first_videos;
+      s.level = prefix.level;
+    }
+    s.posts_upto = prefix.posts;
+  }
+  AddFollowerSums(buckets, creators, today, &sums);
+  return sums;
+}
+
 std::vector<AnalyticsPoint> ComputeAnalyticsSeries(const SeriesSpec& spec,
                                                    std::span<const Bucket> buckets,
                                                    std::span<const SeriesVideo> videos,
                                                    std::span<const FollowerLevels> creators) {
-  const std::vector<BucketSums> sums = SumBuckets(buckets, videos, creators, spec.today);
+  const std::vector<BucketSums> sums = SumVideoBuckets(buckets, videos, creators, spec.today);
+  return SeriesFromSums(spec, buckets, sums);
+}
+
+std::vector<AnalyticsPoint> SeriesFromSums(const SeriesSpec& spec, std::span<const Bucket> buckets,
+                                           std::span<const BucketSums> sums) {
   std::vector<AnalyticsPoint> out;
   out.reserve(buckets.size());
   std::optional<std::int64_t> previous_base;  // growth_rate_pop: the previous bucket's base
@@ -253,15 +336,15 @@ std::vector<AnalyticsPoint> ComputeAnalyticsSeries(const SeriesSpec& spec,
     AnalyticsPoint point{.bucket_start = bucket.start,
                          .value = std::nullopt,
                          .partial = bucket.first <= spec.today && spec.today <= bucket.last,
-                         .baseline = s.baseline};
+                         .baseline = s.baseline_days > 0};
     switch (spec.metric) {
       case AnalyticsMetric::kEngagementRateByViews:
-        if (s.any_gain && s.gain[kViews] != 0) {
+        if (s.gain_days > 0 && s.gain[kViews] != 0) {
           point.value = Percent(EngagementOf(s.gain), s.gain[kViews]);
         }
         break;
       case AnalyticsMetric::kEngagementRateByFollowers:
-        if (s.any_gain && s.any_follower_level && s.followers != 0) {
+        if (s.gain_days > 0 && s.any_follower_level && s.followers != 0) {
           point.value = Percent(EngagementOf(s.gain), s.followers);
         }
         break;
@@ -270,7 +353,7 @@ std::vector<AnalyticsPoint> ComputeAnalyticsSeries(const SeriesSpec& spec,
                                  kAnalyticsDecimals);
         break;
       case AnalyticsMetric::kAvgViewsPerPost:
-        if (s.any_gain && s.posts_upto != 0) {
+        if (s.gain_days > 0 && s.posts_upto != 0) {
           point.value = RoundRatio(s.gain[kViews], s.posts_upto, kAnalyticsDecimals);
         }
         break;

@@ -121,6 +121,57 @@ struct AnalyticsPoint {
   bool baseline = false;
 };
 
+// One day of a set of videos, as the rollups keep it (store/sqlite/rollups.h): every field adds
+// up over videos, so a set's rows are the sums of its videos' rows, and the rows of a part can
+// be taken out of the whole (breakdown's "Other").
+struct RollupDay {
+  DayNumber day = 0;
+  VideoCounts gain{};                // sum of the videos' gains G(d)
+  std::int64_t gain_videos = 0;      // videos with a level (so a defined gain) on d
+  VideoCounts level_delta{};         // sum of L(d) - L(previous day with a level), L(first day)
+  std::int64_t first_videos = 0;     // videos whose first snapshot falls on d
+  std::int64_t baseline_videos = 0;  // videos holding a baseline on d
+  std::int64_t posts = 0;            // videos whose posted_at falls on d
+
+  bool IsZero() const;
+};
+
+// A video's rows: one per day with a level, plus its posted day. Ascending by day.
+std::vector<RollupDay> VideoRollupDays(const DayLevels& levels,
+                                       std::optional<DayNumber> posted_day);
+
+// What a set of videos and creators adds up to over one bucket; every metric is a function of
+// these sums. The counts (rather than flags) let the sums of a part be subtracted.
+struct BucketSums {
+  std::int64_t gain_days = 0;  // (video, covered day) pairs with a defined gain
+  VideoCounts gain{};
+  std::int64_t level_videos = 0;  // videos with a level at or before the bucket's last day
+  VideoCounts level{};
+  std::int64_t posts_in = 0;    // posted on a covered day
+  std::int64_t posts_upto = 0;  // posted on or before the last covered day
+  std::int64_t baseline_days = 0;
+  bool any_follower_level = false;
+  std::int64_t followers = 0;
+  bool any_follower_gain = false;
+  std::int64_t follower_gain = 0;
+
+  // Takes out the video sums of `part` (followers are left alone).
+  void SubtractVideos(const BucketSums& part);
+};
+
+// The sums of `videos` (and of `creators`' followers) over each bucket.
+std::vector<BucketSums> SumVideoBuckets(std::span<const Bucket> buckets,
+                                        std::span<const SeriesVideo> videos,
+                                        std::span<const FollowerLevels> creators, DayNumber today);
+// The same sums from a set's rollup rows (`days` ascending, every row of the set up to the last
+// bucket's end: cumulative values run from the first row).
+std::vector<BucketSums> SumRollupBuckets(std::span<const Bucket> buckets,
+                                         std::span<const RollupDay> days,
+                                         std::span<const FollowerLevels> creators, DayNumber today);
+// The series of `spec` from the sums of each bucket.
+std::vector<AnalyticsPoint> SeriesFromSums(const SeriesSpec& spec, std::span<const Bucket> buckets,
+                                           std::span<const BucketSums> sums);
+
 // The series of `spec` over `buckets` for the union of `videos` and `creators`. Raw values are
 // integers (decimals 0); derived values are rounded half away from zero to 4 decimals.
 std::vector<AnalyticsPoint> ComputeAnalyticsSeries(const SeriesSpec& spec,

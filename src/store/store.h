@@ -16,6 +16,7 @@
 #include "core/time.h"
 #include "core/types.h"
 #include "metrics/day_levels.h"  // VideoDays, ReadVideoStats
+#include "metrics/analytics_series.h"  // ReadAnalyticsRollup
 
 namespace goatherd {
 
@@ -568,6 +569,41 @@ class Store {
                                                   const std::string& entity_id,
                                                   const std::vector<std::string>& video_ids,
                                                   bool followers) = 0;
+  // A project's or campaign's analytics from the rollups kept in the organization's zone
+  // (store/sqlite/rollups.h), in one read transaction: its rollup rows up to `to`, its first
+  // day, the baselines of its videos in [baselines_from, baselines_to], its creators' follower
+  // snapshots when asked, and for a breakdown the `top` videos ranked by `rank` with their day
+  // rows up to `to`. nullopt when the rollups are not current (an import's deferred work is
+  // pending): the caller computes from the snapshots. 404 as ReadAnalyticsData.
+  struct RollupRank {
+    enum Kind { kGains, kLevel, kPostedIn, kPostedUpTo } kind = kGains;
+    int metric = 0;  // kViews..kSaves, or kVideoMetricCount for engagement (kGains, kLevel)
+    DayNumber from = 0, to = 0;  // kLevel: the level at `to`
+  };
+  struct RollupQuery {
+    DayNumber to = 0;
+    DayNumber baselines_from = 0, baselines_to = 0;
+    bool followers = false;
+    std::optional<RollupRank> rank;
+    std::size_t top = 10;
+  };
+  struct RollupVideo {
+    std::string id, label;
+    std::optional<Timestamp> posted_at;
+    metrics::DayLevels levels;  // days up to RollupQuery::to
+  };
+  struct AnalyticsRollup {
+    std::string label, project_id;
+    std::vector<metrics::RollupDay> days;
+    std::optional<DayNumber> first_day;
+    std::vector<std::pair<std::string, metrics::Baseline>> baselines;  // (video id, baseline)
+    std::vector<std::vector<CreatorSnapshot>> followers;
+    std::int64_t video_count = 0;
+    std::vector<RollupVideo> top;  // largest first, ties by id
+  };
+  virtual Result<std::optional<AnalyticsRollup>> ReadAnalyticsRollup(
+      const std::string& org_id, const std::string& entity_type, const std::string& entity_id,
+      const RollupQuery& query) = 0;
 
   // Videos by URL, tracking, inbox.
   // Adds `video` (ids, project, TikTok id, photo flag, author handle, created_at set) as a

@@ -69,12 +69,6 @@ std::string FollowerLine(const std::string& creator, const std::string& at, std:
 
 std::string Noon(const std::string& date) { return date + "T12:00:00Z"; }
 
-json::value DataOf(const HttpResult& r) {
-  if (!r.json_ok || !r.json.is_object()) return nullptr;
-  const auto* d = r.json.as_object().if_contains("data");
-  return d ? *d : json::value();
-}
-
 // A value as JavaScript prints it: Boost.JSON 1.81 would print the double 1.1 as "1.1E0", so
 // doubles go through std::to_chars (shortest round trip).
 std::string NumberText(const json::value& v) {

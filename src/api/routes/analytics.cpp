@@ -1,16 +1,22 @@
 // GET /api/v1/analytics (spec/analytics.md): bucketed series of a metric for one or several
 // entities, with the prior-period comparison, the per-video breakdown, baselines, annotations
 // and CSV export; and GET /api/v1/analytics/schema, the OpenAPI 3.1 document of that endpoint
-// alone. The series themselves are computed by metrics/analytics_series.h from the entity's
-// snapshots, read live in one transaction.
+// alone. The series themselves are computed by metrics/analytics_series.h: for a project or
+// campaign in the organization's zone from the rollups (store/sqlite/rollups.h), else from the
+// entity's snapshots, read live in one transaction. The rollups are written in the same
+// transaction as each snapshot, so their row for today is exactly what a computation from the
+// snapshots would give at that instant: today is "computed live" either way, and the two paths
+// give identical answers (tests/api/analytics_rollup_test.cpp compares them).
 //
-// meta.cached is always false: the stats generation that keys the result cache is not bumped by
-// creator profile snapshots (followers), project or campaign renames (labels), campaign
-// membership or annotation changes, so a cached answer could differ from a fresh one.
+// meta.cached is still always false. Since migration 14 the stats generation is bumped by
+// everything an answer depends on (triggers on follower snapshots, renames, campaign membership,
+// annotations, plan), so the answers can now go through the stats cache keyed by that
+// generation; that step is not taken yet.
 #include <date/tz.h>
 
 #include <algorithm>
 #include <charconv>
+#include <climits>
 #include <map>
 #include <set>
 #include <tuple>
@@ -319,6 +325,10 @@ Result<AnalyticsRequest> ReadRequest(const RequestContext& ctx) {
 // One entity as the engine needs it: day levels in the request's zone.
 struct EntityInput {
   std::string type, id, label, project_id;
+  // From the rollups: the scope's rows, first day, baselines and breakdown candidates.
+  std::optional<Store::AnalyticsRollup> rollup;
+  std::vector<metrics::DayLevels> top_levels;
+  std::vector<metrics::SeriesVideo> top_videos;  // points into `top_levels`
   std::vector<Store::AnalyticsVideo> rows;
   std::vector<metrics::DayLevels> levels;
   std::vector<metrics::SeriesVideo> videos;  // points into `levels`
@@ -350,9 +360,76 @@ void Prepare(const DateRange& range, const std::vector<std::vector<CreatorSnapsh
   }
 }
 
+// How the rollup path ranks the breakdown's videos: as metrics::BreakdownRankingTotal ranks
+// them from their series.
+Store::RollupRank RankOf(const AnalyticsRequest& req, std::span<const metrics::Bucket> buckets) {
+  const DateRange& range = req.range;
+  Store::RollupRank rank{
+      .kind = Store::RollupRank::kGains, .metric = kViews, .from = range.from, .to = range.to};
+  if (!metrics::IsRawMetric(req.metric)) return rank;  // rates: views gained in the range
+  if (req.metric == AnalyticsMetric::kPosts) {
+    rank.kind = req.mode == SeriesMode::kCumulative ? Store::RollupRank::kPostedUpTo
+                                                    : Store::RollupRank::kPostedIn;
+    return rank;
+  }
+  rank.metric = req.metric == AnalyticsMetric::kEngagement ? static_cast<int>(kVideoMetricCount)
+                                                           : static_cast<int>(req.metric);
+  if (req.mode == SeriesMode::kCumulative) {
+    // The last non-null point: the level at the end of the last bucket that has begun.
+    rank.kind = Store::RollupRank::kLevel;
+    rank.to = INT_MIN / 2;
+    for (const metrics::Bucket& b : buckets) {
+      if (b.first <= range.today) rank.to = b.last;
+    }
+  }
+  return rank;
+}
+
+// The rollup path answers a project or campaign in the organization's own zone (its rows are
+// days of that zone); nullopt when it cannot (another zone, or rollups not current).
+Result<std::optional<EntityInput>> LoadFromRollup(const RequestContext& ctx,
+                                                  const AnalyticsRequest& req,
+                                                  const std::string& id) {
+  if ((req.entity != "project" && req.entity != "campaign") ||
+      req.range.tz_name != ctx.org->timezone) {
+    return std::optional<EntityInput>();
+  }
+  const DateRange& range = req.range;
+  const auto buckets = metrics::MakeBuckets(req.granularity, req.bucket_days, range.from, range.to);
+  Store::RollupQuery q{.to = range.to,
+                       .baselines_from = range.from,
+                       .baselines_to = range.to,
+                       .followers = req.needs_followers(),
+                       .rank = std::nullopt,
+                       .top = kBreakdownTop};
+  if (req.breakdown) q.rank = RankOf(req, buckets);
+  auto data = ctx.services.store->ReadAnalyticsRollup(ctx.org->id, req.entity, id, q);
+  if (!data) return data.error();
+  if (!*data) return std::optional<EntityInput>();
+  EntityInput e;
+  e.type = req.entity;
+  e.id = id;
+  e.label = (*data)->label;
+  e.project_id = (*data)->project_id;
+  Prepare(range, (*data)->followers, &e);
+  e.top_levels.reserve((*data)->top.size());
+  for (auto& v : (*data)->top) {
+    e.top_levels.push_back(std::move(v.levels));
+    std::optional<DayNumber> posted;
+    if (v.posted_at) posted = LocalDay(*v.posted_at, range.zone);
+    e.top_videos.push_back({nullptr, posted});
+  }
+  for (std::size_t i = 0; i < e.top_levels.size(); ++i) e.top_videos[i].levels = &e.top_levels[i];
+  e.rollup = std::move(**data);
+  return std::optional<EntityInput>(std::move(e));
+}
+
 Result<EntityInput> LoadEntity(const RequestContext& ctx, const AnalyticsRequest& req,
                                const std::string& id) {
   Store& store = *ctx.services.store;
+  auto from_rollup = LoadFromRollup(ctx, req, id);
+  if (!from_rollup) return from_rollup.error();
+  if (*from_rollup) return std::move(**from_rollup);
   EntityInput e;
   e.type = req.entity;
   e.id = id;
@@ -489,18 +566,40 @@ Response Analytics(RequestContext& ctx) {
   const auto buckets =
       metrics::MakeBuckets(req->granularity, req->bucket_days, range.from, range.to);
   std::vector<SeriesOut> main, compare, breakdown;
+  auto sums_of = [&](const EntityInput& e, std::span<const metrics::Bucket> over) {
+    return e.rollup ? metrics::SumRollupBuckets(over, e.rollup->days, e.creators, spec.today)
+                    : metrics::SumVideoBuckets(over, e.videos, e.creators, spec.today);
+  };
   for (const EntityInput& e : entities) {
-    main.push_back({e.type, e.id, e.label,
-                    metrics::ComputeAnalyticsSeries(spec, buckets, e.videos, e.creators)});
+    main.push_back(
+        {e.type, e.id, e.label, metrics::SeriesFromSums(spec, buckets, sums_of(e, buckets))});
   }
   if (req->compare) {
     const auto prior = metrics::ShiftBuckets(buckets, period);
     for (const EntityInput& e : entities) {
-      compare.push_back({e.type, e.id, e.label,
-                         metrics::ComputeAnalyticsSeries(spec, prior, e.videos, e.creators)});
+      compare.push_back(
+          {e.type, e.id, e.label, metrics::SeriesFromSums(spec, prior, sums_of(e, prior))});
     }
   }
-  if (req->breakdown) {
+  if (req->breakdown && entities.front().rollup) {
+    // The store ranked the videos; "Other" is the whole minus the top ones.
+    const EntityInput& e = entities.front();
+    std::vector<metrics::BucketSums> other = sums_of(e, buckets);
+    for (std::size_t i = 0; i < e.top_videos.size(); ++i) {
+      auto sums = metrics::SumVideoBuckets(buckets, std::span(&e.top_videos[i], 1), {}, spec.today);
+      for (std::size_t b = 0; b < other.size(); ++b) other[b].SubtractVideos(sums[b]);
+      breakdown.push_back({"video", e.rollup->top[i].id, e.rollup->top[i].label,
+                           metrics::SeriesFromSums(spec, buckets, sums)});
+    }
+    if (e.rollup->video_count > static_cast<std::int64_t>(e.top_videos.size())) {
+      for (auto& b : other) {
+        b.any_follower_level = b.any_follower_gain = false;
+        b.followers = b.follower_gain = 0;
+      }
+      breakdown.push_back(
+          {"video", kOtherId, "Other", metrics::SeriesFromSums(spec, buckets, other)});
+    }
+  } else if (req->breakdown) {
     const EntityInput& e = entities.front();
     struct Ranked {
       std::int64_t total;
@@ -553,6 +652,15 @@ Response Analytics(RequestContext& ctx) {
   std::set<std::string> projects;
   for (const EntityInput& e : entities) {
     projects.insert(e.project_id);
+    if (e.rollup) {
+      if (e.rollup->first_day) {
+        first_data =
+            first_data ? std::min(*first_data, *e.rollup->first_day) : *e.rollup->first_day;
+      }
+      for (const auto& [video_id, b] : e.rollup->baselines) {
+        baselines.insert({b.snapshot_at, video_id, b.reason});
+      }
+    }
     for (std::size_t i = 0; i < e.levels.size(); ++i) {
       const auto& levels = e.levels[i];
       if (!levels.days.empty()) {

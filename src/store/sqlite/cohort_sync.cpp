@@ -7,6 +7,7 @@
 #include "metrics/cohort.h"
 #include "metrics/day_levels.h"
 #include "metrics/velocity.h"
+#include "store/sqlite/rollups.h"
 #include "store/sqlite/video_days.h"
 #include "store/sqlite/video_rows.h"
 
@@ -43,11 +44,15 @@ void SyncVideoCohort(Db& db, std::int64_t video_seq) {
 void SyncVideoAggregates(Db& db, std::int64_t video_seq, std::optional<Timestamp> changed_at) {
   auto v = db.Prepare(
       "SELECT v.org_id, v.creator_id, v.tracking_status, v.posted_at, v.in_cohort, "
-      "v.cohort_creator_id, o.timezone FROM videos v JOIN organizations o ON o.id = v.org_id "
+      "v.cohort_creator_id, o.timezone, v.id, v.project_id FROM videos v JOIN organizations o ON "
+      "o.id = v.org_id "
       "WHERE v.seq = ?");
   v.Bind(1, video_seq);
   if (!v.Step()) return;
   std::string org_id = v.Text(0);
+  std::string video_id = v.Text(7);
+  std::string project_id = v.Text(8);
+  std::string status = v.Text(2);
   std::optional<std::string> creator_id = v.OptText(1);
   bool counted = CountsForCohort(v.Text(2));
   std::optional<Timestamp> posted_at = v.OptInt(3);
@@ -69,8 +74,22 @@ void SyncVideoAggregates(Db& db, std::int64_t video_seq, std::optional<Timestamp
   // The day rows are kept for every video, counted or not (analytics reads them all).
   metrics::DayLevels levels;
   metrics::ComputeDayLevels(ReadSnapshots(db, video_seq), zone, &levels);
-  WriteVideoDays(db, video_seq, levels,
-                 changed_at ? std::optional<DayNumber>(LocalDay(*changed_at, zone)) : std::nullopt);
+  const std::optional<DayNumber> from_day =
+      changed_at ? std::optional<DayNumber>(LocalDay(*changed_at, zone)) : std::nullopt;
+  // The rollups take the difference between the rows being replaced and the new ones.
+  const VideoRollupBefore rollup_before = ReadVideoRollupBefore(db, video_seq);
+  WriteVideoDays(db, video_seq, levels, from_day);
+  SyncVideoRollups(db, rollup_before,
+                   {.seq = video_seq,
+                    .id = video_id,
+                    .org_id = org_id,
+                    .project_id = project_id,
+                    .creator_id = creator_id,
+                    .tracking_status = status,
+                    .posted_day = posted_at ? std::optional<DayNumber>(LocalDay(*posted_at, zone))
+                                            : std::nullopt,
+                    .levels = &levels,
+                    .from_day = from_day});
   std::vector<metrics::VelocityPoint> new_velocity;
   if (counted && posted_at) metrics::ComputeVelocity(levels, posted_at, &new_velocity);
   if (!in_cohort && !counted) return;
@@ -113,6 +132,8 @@ void SyncVideoAggregates(Db& db, std::int64_t video_seq, std::optional<Timestamp
 }
 
 void RebuildOrgCohorts(Db& db, const std::string& org_id) {
+  // Each video's sync below adds its contribution back, in the new zone.
+  ClearOrgRollups(db, org_id);
   db.Prepare("DELETE FROM cohort_sums WHERE org_id = ?").Bind(1, org_id).Exec();
   db.Prepare(
         "DELETE FROM video_velocity WHERE video_seq IN (SELECT seq FROM videos WHERE org_id = ?)")
@@ -162,6 +183,11 @@ std::int64_t SyncDeferredCohorts(Db& db) {
     for (const auto& org : touched) BumpStatsGeneration(db, org);
     txn.Commit();
     synced += static_cast<std::int64_t>(chunk.size());
+  }
+  {
+    WriteTxn txn(db);
+    FlushDirtyRollups(db, "");
+    txn.Commit();
   }
   return synced;
 }

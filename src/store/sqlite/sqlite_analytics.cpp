@@ -1,8 +1,12 @@
 // The Analytics part of SqliteStore: an entity's videos with their snapshots, and its creators'
-// profile snapshots, in one read transaction so that the series are of one instant.
+// profile snapshots, in one read transaction so that the series are of one instant; or, for a
+// project or campaign in the organization's zone, its rollup rows (store/sqlite/rollups.h).
 #include <algorithm>
+#include <climits>
 
+#include "store/sqlite/rollups.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/video_days.h"
 #include "store/sqlite/video_rows.h"
 
 namespace goatherd::sqlite {
@@ -31,6 +35,69 @@ constexpr const char* kProjectCreators =
 constexpr const char* kFollowerSnapshots =
     "SELECT snapshot_at, follower_count FROM creator_snapshots WHERE creator_id = ?1 "
     "ORDER BY snapshot_at";
+
+// Rollup reads.
+constexpr const char* kRollupFresh =
+    "SELECT o.cohort_rebuild, o.timezone, "
+    "EXISTS (SELECT 1 FROM videos WHERE cohort_dirty = 1 AND org_id = ?1), "
+    "EXISTS (SELECT 1 FROM rollup_dirty WHERE org_id = ?1) FROM organizations o WHERE o.id = ?1";
+constexpr const char* kCampaignLabel =
+    "SELECT c.name, c.project_id FROM campaigns c JOIN projects p ON p.id = c.project_id "
+    "AND p.deleted_at IS NULL WHERE c.id = ?1 AND c.org_id = ?2";
+constexpr const char* kRollupFirstDay =
+    "SELECT min(day) FROM rollup_days WHERE org_id = ?1 AND scope_kind = ?2 AND scope_id = ?3 "
+    "AND first_videos > 0";
+constexpr const char* kRollupMemberCount =
+    "SELECT count(*) FROM rollup_members WHERE org_id = ?1 AND scope_kind = ?2 AND scope_id = ?3";
+constexpr const char* kRollupBaselines =
+    "SELECT v.id, d.day, d.baselines FROM rollup_members m "
+    "JOIN video_days d ON d.video_seq = m.video_seq AND d.day BETWEEN ?4 AND ?5 "
+    "AND d.baseline_count > 0 JOIN videos v ON v.seq = m.video_seq "
+    "WHERE m.org_id = ?1 AND m.scope_kind = ?2 AND m.scope_id = ?3";
+// A project holds most of its organization's videos: its baselines are found from the days that
+// hold one (the partial index), each checked for membership, rather than by a lookup per member.
+constexpr const char* kProjectBaselines =
+    "SELECT v.id, d.day, d.baselines FROM video_days d CROSS JOIN rollup_members m "
+    "ON m.video_seq = d.video_seq AND m.scope_kind = ?2 AND m.scope_id = ?3 "
+    "JOIN videos v ON v.seq = d.video_seq "
+    "WHERE d.day BETWEEN ?4 AND ?5 AND d.baseline_count > 0 AND m.org_id = ?1";
+constexpr const char* kRollupCreators =
+    "SELECT DISTINCT v.creator_id FROM rollup_members m JOIN videos v ON v.seq = m.video_seq "
+    "WHERE m.org_id = ?1 AND m.scope_kind = ?2 AND m.scope_id = ?3 AND v.creator_id IS NOT NULL "
+    "ORDER BY 1";
+
+// Breakdown ranking over a scope's members: ?4..?5 the range, ?6 how many. A gain over the range
+// is the difference of two running sums (video_gain_sums), so each member costs two lookups.
+#define GOATHERD_RANK(EXPR)                                                                  \
+  "SELECT v.seq, v.id, COALESCE(v.title, v.tiktok_video_id), v.posted_at, " EXPR             \
+  " AS total FROM rollup_members m JOIN videos v ON v.seq = m.video_seq "                    \
+  "WHERE m.org_id = ?1 AND m.scope_kind = ?2 AND m.scope_id = ?3 ORDER BY total DESC, v.id " \
+  "LIMIT ?6"
+#define GOATHERD_GAIN_SUM(COL, CMP, DAY)                     \
+  "COALESCE((SELECT " COL                                    \
+  " FROM video_gain_sums g WHERE g.video_seq = m.video_seq " \
+  "AND g.day " CMP " " DAY " ORDER BY g.day DESC LIMIT 1), 0)"
+#define GOATHERD_GAIN(COL) \
+  GOATHERD_RANK("(" GOATHERD_GAIN_SUM(COL, "<=", "?5") " - " GOATHERD_GAIN_SUM(COL, "<", "?4") ")")
+#define GOATHERD_LEVEL(COL)                                           \
+  GOATHERD_RANK("COALESCE((SELECT " COL                               \
+                " FROM video_days d WHERE d.video_seq = m.video_seq " \
+                "AND d.day <= ?5 ORDER BY d.day DESC LIMIT 1), 0)")
+constexpr const char* kRankGains[kVideoMetricCount + 1] = {
+    GOATHERD_GAIN("views"),    GOATHERD_GAIN("likes"),
+    GOATHERD_GAIN("comments"), GOATHERD_GAIN("shares"),
+    GOATHERD_GAIN("saves"),    GOATHERD_GAIN("likes + comments + shares + saves")};
+constexpr const char* kRankLevels[kVideoMetricCount + 1] = {
+    GOATHERD_LEVEL("view_count"),
+    GOATHERD_LEVEL("like_count"),
+    GOATHERD_LEVEL("comment_count"),
+    GOATHERD_LEVEL("share_count"),
+    GOATHERD_LEVEL("save_count"),
+    GOATHERD_LEVEL("like_count + comment_count + share_count + save_count")};
+constexpr const char* kRankPostedIn =
+    GOATHERD_RANK("CASE WHEN m.posted_day BETWEEN ?4 AND ?5 THEN 1 ELSE 0 END");
+constexpr const char* kRankPostedUpTo =
+    GOATHERD_RANK("CASE WHEN m.posted_day <= ?5 THEN 1 ELSE 0 END");
 
 // Reads the rows of one of the video statements above, with each video's snapshots.
 void ReadVideos(Db& db, Stmt& s, std::vector<Store::AnalyticsVideo>* out,
@@ -137,6 +204,118 @@ Result<Store::AnalyticsData> SqliteStore::ReadAnalyticsData(
       for (const std::string& c : creators) out.followers.push_back(ReadFollowers(*db, c));
     }
     return out;
+  });
+}
+
+Result<std::optional<Store::AnalyticsRollup>> SqliteStore::ReadAnalyticsRollup(
+    const std::string& org_id, const std::string& entity_type, const std::string& entity_id,
+    const RollupQuery& query) {
+  return Guarded("analytics rollup", [&]() -> Result<std::optional<AnalyticsRollup>> {
+    auto db = pool_.Acquire();
+    if (HasDirtyRollups(*db, org_id)) {
+      // A membership change marked scopes: rebuild them now, as any writer could have.
+      WriteTxn txn(*db);
+      FlushDirtyRollups(*db, org_id);
+      txn.Commit();
+    }
+    db->Exec("BEGIN");
+    struct End {
+      Db& db;
+      ~End() {
+        try {
+          db.Exec("COMMIT");
+        } catch (const SqliteError&) {
+        }
+      }
+    } end{*db};
+    const date::time_zone* zone = nullptr;
+    {
+      auto s = db->Prepare(kRollupFresh);
+      s.Bind(1, org_id);
+      // Deferred work pending, or a membership change since the flush: not current.
+      if (!s.Step() || s.Int(0) != 0 || s.Int(2) != 0 || s.Int(3) != 0) {
+        return std::optional<AnalyticsRollup>();
+      }
+      zone = FindTimeZone(s.Text(1));
+    }
+    AnalyticsRollup out;
+    RollupScope kind = RollupScope::kProject;
+    if (entity_type == "project") {
+      auto s = db->Prepare(kProjectById);
+      s.Bind(1, entity_id).Bind(2, org_id);
+      if (!s.Step()) return Error::NotFound("Project not found");
+      out.label = s.Text(0);
+      out.project_id = entity_id;
+    } else {
+      kind = RollupScope::kCampaign;
+      auto s = db->Prepare(kCampaignLabel);
+      s.Bind(1, entity_id).Bind(2, org_id);
+      if (!s.Step()) return Error::NotFound("Campaign not found");
+      out.label = s.Text(0);
+      out.project_id = s.Text(1);
+    }
+    const int k = static_cast<int>(kind);
+    out.days = ReadRollupDays(*db, org_id, kind, entity_id, query.to);
+    {
+      auto s = db->Prepare(kRollupFirstDay);
+      s.Bind(1, org_id).Bind(2, k).Bind(3, entity_id);
+      if (s.Step() && !s.IsNull(0)) out.first_day = static_cast<DayNumber>(s.Int(0));
+    }
+    {
+      auto s = db->Prepare(kind == RollupScope::kProject ? kProjectBaselines : kRollupBaselines);
+      s.Bind(1, org_id).Bind(2, k).Bind(3, entity_id);
+      s.Bind(4, query.baselines_from).Bind(5, query.baselines_to);
+      std::vector<metrics::Baseline> day;
+      while (s.Step()) {
+        day.clear();
+        if (!DecodeDayBaselines(s.Text(2), static_cast<DayNumber>(s.Int(1)), &day)) {
+          throw SqliteError(SQLITE_CORRUPT, "malformed video_days.baselines");
+        }
+        for (const auto& b : day) out.baselines.emplace_back(s.Text(0), b);
+      }
+    }
+    if (query.followers) {
+      std::vector<std::string> creators;
+      auto c = kind == RollupScope::kProject ? db->Prepare(kProjectCreators)
+                                             : db->Prepare(kRollupCreators);
+      if (kind == RollupScope::kProject) {
+        c.Bind(1, org_id).Bind(2, entity_id);
+      } else {
+        c.Bind(1, org_id).Bind(2, k).Bind(3, entity_id);
+      }
+      while (c.Step()) creators.push_back(c.Text(0));
+      for (const std::string& id : creators) out.followers.push_back(ReadFollowers(*db, id));
+    }
+    if (query.rank) {
+      {
+        auto s = db->Prepare(kRollupMemberCount);
+        s.Bind(1, org_id).Bind(2, k).Bind(3, entity_id);
+        if (s.Step()) out.video_count = s.Int(0);
+      }
+      const RollupRank& r = *query.rank;
+      const int metric = std::clamp(r.metric, 0, static_cast<int>(kVideoMetricCount));
+      const char* sql = r.kind == RollupRank::kGains      ? kRankGains[metric]
+                        : r.kind == RollupRank::kLevel    ? kRankLevels[metric]
+                        : r.kind == RollupRank::kPostedIn ? kRankPostedIn
+                                                          : kRankPostedUpTo;
+      std::vector<std::int64_t> seqs;
+      {
+        auto s = db->Prepare(sql);
+        s.Bind(1, org_id).Bind(2, k).Bind(3, entity_id).Bind(4, r.from).Bind(5, r.to);
+        s.Bind(6, static_cast<std::int64_t>(query.top));
+        while (s.Step()) {
+          seqs.push_back(s.Int(0));
+          RollupVideo& v = out.top.emplace_back();
+          v.id = s.Text(1);
+          v.label = s.Text(2);
+          v.posted_at = s.OptInt(3);
+        }
+      }
+      for (std::size_t i = 0; i < seqs.size(); ++i) {
+        ReadVideoDays(*db, seqs[i], INT_MIN / 2, query.to, zone, &out.top[i].levels);
+      }
+    }
+    return std::optional<AnalyticsRollup>(std::move(out));
   });
 }
 

@@ -186,6 +186,10 @@ class SqliteStore final : public Store {
                                           const std::string& entity_id,
                                           const std::vector<std::string>& video_ids,
                                           bool followers) override;
+  Result<std::optional<AnalyticsRollup>> ReadAnalyticsRollup(const std::string& org_id,
+                                                             const std::string& entity_type,
+                                                             const std::string& entity_id,
+                                                             const RollupQuery& query) override;
 
   // Videos by URL, tracking, inbox (sqlite_video_writes.cpp).
   Result<VideoView> CreateDirectVideo(const Video& video, Timestamp now) override;
