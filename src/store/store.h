@@ -15,8 +15,8 @@
 #include "core/error.h"
 #include "core/time.h"
 #include "core/types.h"
-#include "metrics/day_levels.h"  // VideoDays, ReadVideoStats
 #include "metrics/analytics_series.h"  // ReadAnalyticsRollup
+#include "metrics/day_levels.h"        // VideoDays, ReadVideoStats
 
 namespace goatherd {
 
@@ -601,9 +601,10 @@ class Store {
     std::int64_t video_count = 0;
     std::vector<RollupVideo> top;  // largest first, ties by id
   };
-  virtual Result<std::optional<AnalyticsRollup>> ReadAnalyticsRollup(
-      const std::string& org_id, const std::string& entity_type, const std::string& entity_id,
-      const RollupQuery& query) = 0;
+  virtual Result<std::optional<AnalyticsRollup>> ReadAnalyticsRollup(const std::string& org_id,
+                                                                     const std::string& entity_type,
+                                                                     const std::string& entity_id,
+                                                                     const RollupQuery& query) = 0;
 
   // Videos by URL, tracking, inbox.
   // Adds `video` (ids, project, TikTok id, photo flag, author handle, created_at set) as a
