@@ -69,4 +69,14 @@ Response DeletedResponse(const std::string& id) {
   });
 }
 
+Response CachedDataResponse(const std::string& payload, bool cached) {
+  Response r;
+  r.status = 200;
+  r.body.reserve(payload.size() + 64);
+  r.body.append(R"({"data":)").append(payload);
+  r.body.append(cached ? R"(,"error":null,"meta":{"cached":true}})"
+                       : R"(,"error":null,"meta":{"cached":false}})");
+  return r;
+}
+
 }  // namespace goatherd::api

@@ -16,6 +16,9 @@ using PayloadWriter = std::function<void(JsonWriter&)>;
 
 // `{"data": <payload>, "error": null, "meta": <meta or null>}`.
 Response DataResponse(int status, const PayloadWriter& data, const PayloadWriter& meta = nullptr);
+// A 200 around an already-serialized `data` payload with `meta.cached`, by concatenation: cached
+// answers can be tens of kilobytes and need no second pass through the writer.
+Response CachedDataResponse(const std::string& payload, bool cached);
 
 // A list page: meta = {"nextCursor": ..., "hasMore": ...}.
 Response PageResponse(const PayloadWriter& items, const std::optional<std::string>& next_cursor);

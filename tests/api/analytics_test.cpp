@@ -240,6 +240,40 @@ TEST_F(AnalyticsTest, ProjectRawMetricsByDayInBothModes) {
   EXPECT_EQ(ValuesOf(r), (V{"1", "1", "1", "0", "0", "0"}));
 }
 
+// meta.cached is honest: a repeated question is answered from the cache, and anything the answer
+// depends on — a snapshot imported by another process, a new annotation — makes it fresh again.
+TEST_F(AnalyticsTest, CachedUntilSomethingItDependsOnChanges) {
+  const std::string q = std::string("entity=project&entity_id=") + kP + "&metric=views" + kDays16;
+  auto first = A(q);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(json::serialize(first.json.at("meta")), R"({"cached":false})");
+  auto again = A(q);
+  EXPECT_EQ(json::serialize(again.json.at("meta")), R"({"cached":true})");
+  EXPECT_EQ(json::serialize(DataOf(again)), json::serialize(DataOf(first)));
+
+  // V2 gains 300 views on 03-06 (700 on 03-04, 1000 now): the last point moves from null to 300.
+  std::string path = dir_->File("more.jsonl");
+  {
+    std::ofstream out(path);
+    out << SnapLine(kV2, Noon("2026-03-06"), {1000, 7, 0, 0, 0}) << "\n";
+  }
+  auto imported = Cli({"import", path, "--fake-now", kNow});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  auto fresh = A(q);
+  EXPECT_EQ(json::serialize(fresh.json.at("meta")), R"({"cached":false})");
+  EXPECT_EQ(ValuesOf(fresh), (V{"0", "4000", "0", "800", "1000", "300"}));
+
+  EXPECT_EQ(json::serialize(A(q).json.at("meta")), R"({"cached":true})");
+  auto note = Call("POST", "/api/v1/analytics/annotations", key_,
+                   std::string(R"({"project_id":")") + kP +
+                       R"(","date":"2026-03-04","label":"Launch","kind":"launch"})");
+  ASSERT_EQ(note.status, 201) << note.body;
+  auto annotated = A(q);
+  EXPECT_EQ(json::serialize(annotated.json.at("meta")), R"({"cached":false})");
+  ASSERT_EQ(DataOf(annotated).at("annotations").as_array().size(), 1u);
+  EXPECT_EQ(DataOf(annotated).at("annotations").as_array()[0].at("label"), "Launch");
+}
+
 TEST_F(AnalyticsTest, WeekMonthAndCustomBuckets) {
   // 03-01 is a Sunday: the week of 02-23 covers it alone (V1's 0); the week of 03-02 the rest:
   // 4000 + 0 + 800 + 1000.

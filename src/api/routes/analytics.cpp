@@ -8,10 +8,9 @@
 // snapshots would give at that instant: today is "computed live" either way, and the two paths
 // give identical answers (tests/api/analytics_rollup_test.cpp compares them).
 //
-// meta.cached is still always false. Since migration 14 the stats generation is bumped by
-// everything an answer depends on (triggers on follower snapshots, renames, campaign membership,
-// annotations, plan), so the answers can now go through the stats cache keyed by that
-// generation; that step is not taken yet.
+// JSON answers go through the stats cache, keyed by the organization's stats generation, which
+// everything an answer depends on bumps (snapshots, statuses, follower snapshots, renames,
+// campaign membership, annotations, plan: triggers of migration 14), so meta.cached is honest.
 #include <date/tz.h>
 
 #include <algorithm>
@@ -534,30 +533,53 @@ void WriteAnnotation(JsonWriter& w, const Annotation& a) {
   w.Key("updated_at").Time(a.updated_at).EndObject();
 }
 
+// Checks the plan's history for the range and, with compare, the prior period.
+Status CheckRanges(RequestContext& ctx, const AnalyticsRequest& req) {
+  const DateRange& range = req.range;
+  if (Status st = CheckRetention(range, *ctx.org, *ctx.services.plan_limits); !st) return st;
+  if (req.compare) {
+    DateRange prior = range;
+    prior.from = range.from - (range.to - range.from + 1);
+    if (Status st = CheckRetention(prior, *ctx.org, *ctx.services.plan_limits); !st) {
+      Error e = st.error();
+      e.message =
+          "compare=prior_period needs history from " + FormatDate(prior.from) + ": " + e.message;
+      return e;
+    }
+  }
+  return Status::Ok();
+}
+
 Response Analytics(RequestContext& ctx) {
   auto req = ReadRequest(ctx);
   if (!req) return ErrorResponse(req.error());
   const DateRange& range = req->range;
+  // JSON answers are cached under the organization's stats generation, read before anything
+  // else: a write during the computation bumps it, so its answer is never served afterwards.
+  // A hit implies the entities existed at that generation (a deletion bumps it too). The key
+  // holds today, on which the default range and the partial flags depend.
+  const bool cacheable = !req->csv;
+  std::string cache_key;
+  std::optional<std::int64_t> generation;
+  if (cacheable) {
+    auto g = ctx.services.store->StatsGeneration(ctx.org->id);
+    if (!g) return ErrorResponse(g.error());
+    generation = *g;
+    cache_key = "analytics|" + ctx.org->id + "|" + std::to_string(range.today) + "|" +
+                ctx.request.raw_query;
+    if (auto hit = ctx.services.stats_cache->Get(cache_key, *generation)) {
+      if (Status st = CheckRanges(ctx, *req); !st) return ErrorResponse(st.error());
+      return CachedDataResponse(*hit, true);
+    }
+  }
   std::vector<EntityInput> entities;
   for (const std::string& id : req->ids) {
     auto e = LoadEntity(ctx, *req, id);
     if (!e) return ErrorResponse(e.error());
     entities.push_back(std::move(*e));
   }
-  if (Status st = CheckRetention(range, *ctx.org, *ctx.services.plan_limits); !st) {
-    return ErrorResponse(st.error());
-  }
+  if (Status st = CheckRanges(ctx, *req); !st) return ErrorResponse(st.error());
   const int period = range.to - range.from + 1;
-  if (req->compare) {
-    DateRange prior = range;
-    prior.from = range.from - period;
-    if (Status st = CheckRetention(prior, *ctx.org, *ctx.services.plan_limits); !st) {
-      Error e = st.error();
-      e.message =
-          "compare=prior_period needs history from " + FormatDate(prior.from) + ": " + e.message;
-      return ErrorResponse(e);
-    }
-  }
   auto retention = ctx.services.plan_limits->Get(ctx.org->plan, "stats_history_retention_days");
   if (!retention) return ErrorResponse(retention.error());
 
@@ -690,43 +712,45 @@ Response Analytics(RequestContext& ctx) {
                      return std::tie(a.date, a.id) < std::tie(b.date, b.id);
                    });
 
-  return DataResponse(
-      200,
-      [&](JsonWriter& w) {
-        w.StartObject().Key("series").StartArray();
-        for (const auto& s : main) WriteSeries(w, *req, s);
-        w.EndArray();
-        if (req->compare) {
-          w.Key("compare_series").StartArray();
-          for (const auto& s : compare) WriteSeries(w, *req, s);
-          w.EndArray();
-        }
-        if (req->breakdown) {
-          w.Key("breakdown_series").StartArray();
-          for (const auto& s : breakdown) WriteSeries(w, *req, s);
-          w.EndArray();
-        }
-        w.Key("baselines").StartArray();
-        for (const auto& b : baselines) {
-          w.StartObject().Key("entity_id").String(b.video_id).Key("snapshot_at").Time(b.at);
-          w.Key("reason").String(b.reason == SnapshotReason::kTrackingResumed ? "tracking_resumed"
-                                                                              : "video_added");
-          w.EndObject();
-        }
-        w.EndArray();
-        w.Key("annotations").StartArray();
-        for (const auto& a : annotations) WriteAnnotation(w, a);
-        w.EndArray();
-        w.Key("first_data_date");
-        if (first_data) {
-          w.String(FormatDate(*first_data));
-        } else {
-          w.Null();
-        }
-        w.Key("tier_retention_days").OptInt(*retention);
-        w.EndObject();
-      },
-      [](JsonWriter& w) { w.StartObject().Key("cached").Bool(false).EndObject(); });
+  JsonWriter w;
+  {
+    w.StartObject().Key("series").StartArray();
+    for (const auto& s : main) WriteSeries(w, *req, s);
+    w.EndArray();
+    if (req->compare) {
+      w.Key("compare_series").StartArray();
+      for (const auto& s : compare) WriteSeries(w, *req, s);
+      w.EndArray();
+    }
+    if (req->breakdown) {
+      w.Key("breakdown_series").StartArray();
+      for (const auto& s : breakdown) WriteSeries(w, *req, s);
+      w.EndArray();
+    }
+    w.Key("baselines").StartArray();
+    for (const auto& b : baselines) {
+      w.StartObject().Key("entity_id").String(b.video_id).Key("snapshot_at").Time(b.at);
+      w.Key("reason").String(b.reason == SnapshotReason::kTrackingResumed ? "tracking_resumed"
+                                                                          : "video_added");
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("annotations").StartArray();
+    for (const auto& a : annotations) WriteAnnotation(w, a);
+    w.EndArray();
+    w.Key("first_data_date");
+    if (first_data) {
+      w.String(FormatDate(*first_data));
+    } else {
+      w.Null();
+    }
+    w.Key("tier_retention_days").OptInt(*retention);
+    w.EndObject();
+  }
+  std::string payload = w.Take();
+  Response response = CachedDataResponse(payload, false);
+  if (cacheable) ctx.services.stats_cache->Put(cache_key, *generation, std::move(payload));
+  return response;
 }
 
 // JSON Schema helpers for the endpoint's own OpenAPI document.

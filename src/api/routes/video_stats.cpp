@@ -266,17 +266,6 @@ std::string DerivedPayload(const StatsRequest& req, const VideoStatsSource& vide
   return w.Take();
 }
 
-// The envelope around an already-serialized payload, by concatenation: the payload can be tens
-// of kilobytes and needs no second pass through the writer.
-Response StatsResponse(const std::string& payload, bool cached) {
-  Response r;
-  r.body.reserve(payload.size() + 64);
-  r.body.append(R"({"data":)").append(payload);
-  r.body.append(cached ? R"(,"error":null,"meta":{"cached":true}})"
-                       : R"(,"error":null,"meta":{"cached":false}})");
-  return r;
-}
-
 Response VideoStats(RequestContext& ctx) {
   auto req = ReadStatsRequest(ctx);
   if (!req) return ErrorResponse(req.error());
@@ -299,7 +288,7 @@ Response VideoStats(RequestContext& ctx) {
   if (Status st = CheckRetention(req->range, *ctx.org, *ctx.services.plan_limits); !st) {
     return ErrorResponse(st.error());
   }
-  if (source->answered) return StatsResponse(*hit, true);
+  if (source->answered) return CachedDataResponse(*hit, true);
   metrics::DayLevels computed;
   if (!source->from_days) metrics::ComputeDayLevels(source->snapshots, req->range.zone, &computed);
   const metrics::DayLevels& levels = source->from_days ? source->levels : computed;
@@ -311,7 +300,7 @@ Response VideoStats(RequestContext& ctx) {
   } else {
     payload = DerivedPayload(*req, *source, levels);
   }
-  Response response = StatsResponse(payload, false);
+  Response response = CachedDataResponse(payload, false);
   ctx.services.stats_cache->Put(cache_key, source->generation, std::move(payload));
   return response;
 }
