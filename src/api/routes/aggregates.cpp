@@ -271,7 +271,9 @@ Response ViewDistribution(RequestContext& ctx) {
     w.EndArray();
     w.Key("percentiles").StartObject();
     for (int p : {10, 25, 50, 75, 90, 99}) {
-      w.Key("p" + std::to_string(p));
+      std::string key = "p";  // appended: GCC 12 warns falsely on "p" + std::string
+      key += std::to_string(p);
+      w.Key(key);
       views.empty() ? w.Null() : w.Int(metrics::NearestRankPercentile(views, p));
     }
     w.EndObject();

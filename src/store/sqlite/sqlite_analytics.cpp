@@ -61,6 +61,11 @@ constexpr const char* kProjectBaselines =
     "ON m.video_seq = d.video_seq AND m.scope_kind = ?2 AND m.scope_id = ?3 "
     "JOIN videos v ON v.seq = d.video_seq "
     "WHERE d.day BETWEEN ?4 AND ?5 AND d.baseline_count > 0 AND m.org_id = ?1";
+// Baselines in the range over the organization's projects: what a scan of the partial index
+// of baseline days would read.
+constexpr const char* kOrgBaselinesInRange =
+    "SELECT COALESCE(sum(baseline_videos), 0) FROM rollup_days WHERE org_id = ?1 "
+    "AND scope_kind = ?2 AND day BETWEEN ?3 AND ?4";
 constexpr const char* kRollupCreators =
     "SELECT DISTINCT v.creator_id FROM rollup_members m JOIN videos v ON v.seq = m.video_seq "
     "WHERE m.org_id = ?1 AND m.scope_kind = ?2 AND m.scope_id = ?3 AND v.creator_id IS NOT NULL "
@@ -262,7 +267,20 @@ Result<std::optional<Store::AnalyticsRollup>> SqliteStore::ReadAnalyticsRollup(
       if (s.Step() && !s.IsNull(0)) out.first_day = static_cast<DayNumber>(s.Int(0));
     }
     {
-      auto s = db->Prepare(kind == RollupScope::kProject ? kProjectBaselines : kRollupBaselines);
+      // A campaign's baselines: one lookup per member, unless the range holds fewer baseline days
+      // in the whole organization than the campaign has members (a range after the videos'
+      // first days): then the partial index of baseline days is the cheaper way in.
+      bool scan_baseline_days = kind == RollupScope::kProject;
+      if (!scan_baseline_days) {
+        auto members = db->Prepare(kRollupMemberCount);
+        members.Bind(1, org_id).Bind(2, k).Bind(3, entity_id);
+        std::int64_t member_count = members.Step() ? members.Int(0) : 0;
+        auto days = db->Prepare(kOrgBaselinesInRange);
+        days.Bind(1, org_id).Bind(2, static_cast<int>(RollupScope::kProject));
+        days.Bind(3, query.baselines_from).Bind(4, query.baselines_to);
+        scan_baseline_days = days.Step() && days.Int(0) < member_count;
+      }
+      auto s = db->Prepare(scan_baseline_days ? kProjectBaselines : kRollupBaselines);
       s.Bind(1, org_id).Bind(2, k).Bind(3, entity_id);
       s.Bind(4, query.baselines_from).Bind(5, query.baselines_to);
       std::vector<metrics::Baseline> day;
