@@ -3,6 +3,7 @@
 // hard deletion (with the cohort averages before and after worked out by hand), and the tracking
 // switches, one and in bulk. Scrape jobs and snapshots are read from the database with the
 // sqlite3 shell, as an operator would look at them. "Now" is fixed with --fake-now.
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <cstdio>
 #include <fstream>
@@ -123,23 +124,6 @@ class VideoWritesTest : public BlackBoxTest {
     key_b_ = CreateKey(kOrgB).secret;
   }
 
-  // One value (or rows joined by '|' and '\n') from the test database, read with sqlite3.
-  std::string SqlValue(const std::string& query) {
-    std::string quoted = "'";
-    for (char c : query) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    quoted += "'";
-    std::string cmd = "sqlite3 -bail -cmd '.timeout 10000' '" + DbPath() + "' " + quoted;
-    std::string out;
-    if (FILE* p = popen(cmd.c_str(), "r")) {
-      char buf[4096];
-      std::size_t n;
-      while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-      pclose(p);
-    }
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
-  }
-
   HttpResult Add(const std::string& project, const std::string& body,
                  std::vector<std::pair<std::string, std::string>> headers = {}) {
     return Call("POST", "/api/v1/projects/" + project + "/videos", key_, body, std::move(headers));
@@ -212,6 +196,18 @@ TEST_F(VideoWritesTest, PhotoAndHandlelessForms) {
   auto embed = Add(kP1, Url("https://www.tiktok.com/embed/v2/7301234567890123459"));
   ASSERT_EQ(embed.status, 201) << embed.body;
   EXPECT_EQ(StrOf(DataOf(embed), "tiktok_video_id"), "7301234567890123459");
+}
+
+// resources.md: a deleted project is hidden everywhere, its videos included.
+TEST_F(VideoWritesTest, ADeletedProjectsVideosAreHidden) {
+  ASSERT_EQ(Get(std::string("/api/v1/videos/") + kVp2, key_).status, 200);
+  auto listed = IdsOf(Get("/api/v1/videos?limit=100", key_));
+  ASSERT_NE(std::find(listed.begin(), listed.end(), kVp2), listed.end());
+  ASSERT_EQ(Call("DELETE", std::string("/api/v1/projects/") + kP2, key_).status, 200);
+  EXPECT_TRUE(IsError(Get(std::string("/api/v1/videos/") + kVp2, key_), 404, "not_found"));
+  listed = IdsOf(Get("/api/v1/videos?limit=100", key_));
+  EXPECT_EQ(std::find(listed.begin(), listed.end(), kVp2), listed.end());
+  EXPECT_EQ(listed.size(), 3u);  // Va, Vb, Vd of P1
 }
 
 TEST_F(VideoWritesTest, TheSamePostTwiceIsA409WithTheExistingId) {
