@@ -3,7 +3,9 @@
 # /api/v1/analytics/aggregate/video-leaderboard (all time) and posting-heatmap (the whole
 # posting period) over a project of 100,000 videos, measured with wrk (one connection, so the
 # percentiles are per-request latencies), beside the same SQL in PostgreSQL 15 (pgbench, one
-# client, percentiles from its per-transaction log) on the same rows.
+# client, percentiles from its per-transaction log) on the same rows. bench/analytics/run.sh
+# measures the same two requests in its rounds (with PostgreSQL given goatherd's migration-13
+# indexes); before_after.sh compares two goatherd binaries on them side by side.
 #
 # usage: bench/aggregates/run.sh [GOATHERD_BINARY]   (default: build/src/goatherd; build Release)
 # env:   SOURCE_DB (/tmp/goatherd-bench-videos/videos-100000.db, made by bench/videos/run.sh),
@@ -16,6 +18,8 @@ repo=$(cd "$here/../.." && pwd)
 bin=$(realpath "${1:-$repo/build/src/goatherd}")
 source_db=${SOURCE_DB:-/tmp/goatherd-bench-videos/videos-100000.db}
 source_key=${SOURCE_KEY:-/tmp/goatherd-bench-videos/key-100000.txt}
+# bench/analytics/run.sh keeps a copy of the key beside its copy of the dataset.
+[[ -n ${SOURCE_KEY:-} || ! -s ${WORKDIR:-/tmp/h8-bench}/key-100000.txt ]] || source_key=${WORKDIR:-/tmp/h8-bench}/key-100000.txt
 work=${WORKDIR:-/tmp/h8-bench}
 duration=${DURATION:-10}
 threads=${THREADS:-2}

@@ -1,9 +1,9 @@
 -- wrk script for the Analytics benchmark: each request takes the next path of a file of
--- request paths (one per line, already shuffled by run.sh), so that consecutive requests ask
--- distinct 90-day windows and no answer can come from an earlier identical request unless the
--- whole list has been walked.
+-- request paths (one per line, distinct, already shuffled by run.sh), starting at OFFSET, so
+-- that no answer can come from an earlier identical request unless the whole list has been
+-- walked; run.sh moves OFFSET past what earlier runs asked.
 --
--- wrk ... -s analytics.lua URL -- PATHS_FILE [count]
+-- wrk ... -s analytics.lua URL -- PATHS_FILE OFFSET [count]
 --   count  count the answers that say "cached":true (reads every body: costs client CPU)
 local threads = {}
 
@@ -15,13 +15,14 @@ end
 local paths, pos, counting
 
 function init(args)
-  counting = args[2] == "count"
+  local offset = tonumber(args[2] or "0")
+  counting = args[3] == "count"
   paths = {}
   for line in io.lines(args[1]) do
     if #line > 0 then table.insert(paths, line) end
   end
   -- Each wrk thread starts at its own place in the list.
-  pos = (thread_index * 7) % #paths
+  pos = (offset + thread_index * 1000) % #paths
   answers, cached = 0, 0
   if counting then
     response = function(status, headers, body)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Analytics benchmark (bench/README.md, section Analytics): GET /api/v1/analytics on a project of
-# 100,000 videos (93,074 counted) — the `views` series over 90 days, each request a distinct
-# 90-day window — and on a campaign of about 5,000 of those videos with breakdown=video; then the
+# 100,000 videos (93,074 counted) — the `views` series over 90 days, each request a question not
+# asked before in the run (62 windows) — and on a campaign of about 5,000 of those videos with breakdown=video; then the
 # aggregates video-leaderboard and posting-heatmap over the whole project. goatherd is measured
 # with wrk (one connection for latency percentiles, CONNECTIONS for throughput), beside the same
 # computations as SQL in PostgreSQL 15 (pgbench, one client, percentiles from its
@@ -74,7 +74,7 @@ trap cleanup EXIT
 pids+=($!)
 pid=$!
 port=""
-for _ in $(seq 1 600); do
+for _ in $(seq 1 6000); do  # up to 10 min: a new binary may backfill at start
   line=$(head -n 1 "$run/serve.out" 2>/dev/null || true)
   if [[ $line =~ ^goatherd\ listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]]; then
     port=${BASH_REMATCH[1]}
@@ -95,18 +95,25 @@ echo "project $project: $(sqlite3 "$db" "SELECT count(*) FROM videos WHERE proje
   "campaign $campaign: $(wc -l <"$work/campaign-seqs.txt") videos of $(sqlite3 "$db" "SELECT count(*) FROM campaign_items WHERE campaign_id = '$campaign'") creators"
 
 # 62 distinct 90-day windows (from = 2025-12-01 .. 2026-01-31; the snapshots cover 2026-01-01 ..
-# 2026-03-31), shuffled: each request asks a window the previous 61 did not.
+# 2026-03-31). The server caches answers by their query string (until the data changes), so each
+# window is also asked with its parameters in every one of 120 orders: 7,440 distinct questions
+# with the same answer per window, shuffled, more than a run asks (the count below checks it).
 python3 - "$run" "$project" "$campaign" <<'PY'
-import datetime, random, sys
+import datetime, itertools, random, sys
 run, project, campaign = sys.argv[1:]
 d0 = datetime.date(2025, 12, 1)
 windows = [(d0 + datetime.timedelta(days=k), d0 + datetime.timedelta(days=k + 89)) for k in range(62)]
-random.Random(5).shuffle(windows)
-for name, query in (("project", "entity=project&entity_id=%s&metric=views" % project),
-                    ("campaign", "entity=campaign&entity_id=%s&metric=views&breakdown=video" % campaign)):
+for name, fixed in (("project", [("entity", "project"), ("entity_id", project), ("metric", "views")]),
+                    ("campaign", [("entity", "campaign"), ("entity_id", campaign),
+                                  ("metric", "views&breakdown=video")])):
+    paths = []
+    for a, b in windows:
+        params = fixed + [("from", str(a)), ("to", str(b))]
+        for order in itertools.permutations(params):
+            paths.append("/api/v1/analytics?" + "&".join("%s=%s" % kv for kv in order))
+    random.Random(5).shuffle(paths)
     with open("%s/%s.paths" % (run, name), "w") as f:
-        for a, b in windows:
-            f.write("/api/v1/analytics?%s&from=%s&to=%s\n" % (query, a, b))
+        f.writelines(p + "\n" for p in paths)
 PY
 agg="/api/v1/analytics/aggregate"
 echo "$agg/video-leaderboard?project_id=$project" >"$run/leaderboard.paths"
@@ -150,10 +157,17 @@ PY
 echo "probe (load $(load)):"
 for s in "${scenarios[@]}"; do probe "$s"; done
 
+# Where the next run of a scenario starts in its list of paths: past every path asked so far
+# (the requests wrk completed, and those still in flight when it stopped).
+declare -A offset
+asked() {  # NAME WRK-OUTPUT CONNECTIONS
+  offset[$1]=$((${offset[$1]:-0} + $(awk '/requests in/ {print $1}' "$2") + $3))
+}
 wrk_run() {  # NAME CONNECTIONS ROUND
   local f=$run/$1-c$2-r$3.txt
   wrk -t1 -c"$2" -d"${duration}s" --timeout 30s --latency -H "Authorization: Bearer $key" \
-    -s "$here/analytics.lua" "$base" -- "$run/$1.paths" >"$f"
+    -s "$here/analytics.lua" "$base" -- "$run/$1.paths" "${offset[$1]:-3}" >"$f"
+  asked "$1" "$f" "$2"
   if [[ $(non2xx "$f") != 0 ]] || grep -q 'Socket errors' "$f"; then
     echo "$1: errors or non-2xx answers; the figures are void" >&2
     cat "$f" >&2
@@ -233,8 +247,10 @@ print('%.2f %.2f %d' % (pick(50), pick(99), len(lat)))")
 
 echo "warm-up (load $(load))"
 for s in "${scenarios[@]}"; do
-  [[ -n ${slow[$s]:-} ]] || wrk -t1 -c1 -d2s --timeout 30s -H "Authorization: Bearer $key" \
-    -s "$here/analytics.lua" "$base" -- "$run/$s.paths" >/dev/null
+  [[ -z ${slow[$s]:-} ]] || continue
+  wrk -t1 -c1 -d2s --timeout 30s -H "Authorization: Bearer $key" -s "$here/analytics.lua" \
+    "$base" -- "$run/$s.paths" "${offset[$s]:-3}" >"$run/warmup.txt"
+  asked "$s" "$run/warmup.txt" 1
 done
 for r in $(seq 1 "$rounds"); do
   echo "round $r of $rounds (load $(load))"
@@ -243,19 +259,25 @@ for r in $(seq 1 "$rounds"); do
       printf '  %-12s too slow for wrk: median of the 3 probe requests %s ms\n' "$s" "${slow[$s]}"
       record "$s.c1.p50" "${slow[$s]}"
       record "$s.c1.p99" "${slow[$s]}"
+      if ((use_pg)); then bench_pg "$s"; fi
       continue
     fi
     wrk_run "$s" 1 "$r"
     wrk_run "$s" "$connections" "$r"
-    ((use_pg)) && bench_pg "$s"
+    if ((use_pg)); then bench_pg "$s"; fi
   done
 done
 
-echo "cached answers of the analytics scenarios (5 s runs that read every body):"
+echo "cached answers of the analytics scenarios (5 s runs, 4 connections, that read every body):"
 for s in project campaign; do
   [[ -n ${slow[$s]:-} ]] && continue
-  printf '  %-12s %s\n' "$s" "$(wrk -t1 -c"$connections" -d5s --timeout 30s -H "Authorization: Bearer $key" \
-    -s "$here/analytics.lua" "$base" -- "$run/$s.paths" count | grep 'cached answers' || echo 'none counted')"
+  curl -s -o /dev/null --max-time 300 "$base/healthz"  # the previous run's requests answered
+  wrk -t1 -c4 -d5s --timeout 30s -H "Authorization: Bearer $key" -s "$here/analytics.lua" \
+    "$base" -- "$run/$s.paths" "${offset[$s]:-3}" count >"$run/count.txt"
+  asked "$s" "$run/count.txt" 4
+  printf '  %-12s %s; %s of %s distinct questions asked in this run\n' "$s" \
+    "$(grep 'cached answers' "$run/count.txt" || echo 'none counted')" "${offset[$s]}" \
+    "$(wc -l <"$run/$s.paths")"
 done
 echo "load average after: $(load)"
 

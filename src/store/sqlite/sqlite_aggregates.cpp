@@ -10,19 +10,21 @@ namespace {
 #define GOATHERD_COUNTED "v.tracking_status IN ('auto_tracked', 'included', 'direct_add')"
 // The WHERE terms of migration 13's partial indexes (videos_counted_views,
 // videos_counted_posted), written exactly as there: SQLite uses a partial index only for a query
-// that repeats them. `is_photo IS NOT NULL` is always true; it keeps those indexes to these
-// statements (see the migration).
+// that repeats them. `is_photo IS NOT NULL` is always true; it keeps those indexes to the
+// statements below that gain from them (see the migration).
 #define GOATHERD_COUNTED_INDEXED GOATHERD_COUNTED " AND v.is_photo IS NOT NULL"
 // ?1 org, ?2 project.
-#define GOATHERD_RANK_ALL " WHERE v.org_id = ?1 AND v.project_id = ?2 AND " GOATHERD_COUNTED_INDEXED
-// With a posted range, ?3 and ?4 are its bounds (a missing one bound to the extreme value), as
-// two plain comparisons that videos_counted_posted can seek; without one, videos whose
-// posted_at is unknown count too, so that form has no posted_at term at all.
-#define GOATHERD_RANK_RANGE GOATHERD_RANK_ALL " AND v.posted_at >= ?3 AND v.posted_at < ?4"
+#define GOATHERD_PROJECT(COUNTED) " WHERE v.org_id = ?1 AND v.project_id = ?2 AND " COUNTED
+// A posted range [?3, ?4) (a missing bound is bound to the extreme value), as two plain
+// comparisons that videos_counted_posted seeks. Without a range, videos whose posted_at is
+// unknown count too, so that form has no posted_at term at all.
+#define GOATHERD_POSTED_SEEK " AND v.posted_at >= ?3 AND v.posted_at < ?4"
+// The same range as a filter (unary + keeps SQLite from seeking it): by views, walking
+// videos_counted_views in order and reading posted_at from it beats sorting the range's rows.
+#define GOATHERD_POSTED_FILTER " AND +v.posted_at >= ?3 AND +v.posted_at < ?4"
 // Ties rank by id so that pages never overlap; SQLite sorts NULL posted_at last when descending.
-// The page is cut on seqs alone, which the indexes cover (view_count in index order; the other
-// columns by a scan of videos_counted_posted, which holds them all, instead of the wide rows);
-// only the page's rows are then read and joined to their creators.
+// The page is cut on seqs alone, which the indexes cover for views and posted_at; only the
+// page's rows are then read and joined to their creators.
 #define GOATHERD_RANK(WHERE, COLUMN)                                                        \
   "SELECT v.seq, v.id, v.creator_id, v.title, COALESCE(c.tiktok_handle, v.author_handle), " \
   "v.tiktok_video_id, v.is_photo, v.view_count, v.like_count, v.comment_count, "            \
@@ -36,15 +38,26 @@ struct RankStatement {
   const char* all;    // no posted range
   const char* range;  // posted range
 };
-#define GOATHERD_RANK_BOTH(COLUMN) \
-  { COLUMN, GOATHERD_RANK(GOATHERD_RANK_ALL, COLUMN), GOATHERD_RANK(GOATHERD_RANK_RANGE, COLUMN) }
+// Likes, comments, shares and saves have no index of their own (each would cost an update on
+// every scrape and a slower bulk import): they scan as before.
+#define GOATHERD_RANK_SCANNED(COLUMN)                                \
+  COLUMN, GOATHERD_RANK(GOATHERD_PROJECT(GOATHERD_COUNTED), COLUMN), \
+      GOATHERD_RANK(GOATHERD_PROJECT(GOATHERD_COUNTED) GOATHERD_POSTED_SEEK, COLUMN)
 constexpr RankStatement kRankStatements[] = {
-    GOATHERD_RANK_BOTH("view_count"),    GOATHERD_RANK_BOTH("like_count"),
-    GOATHERD_RANK_BOTH("comment_count"), GOATHERD_RANK_BOTH("share_count"),
-    GOATHERD_RANK_BOTH("save_count"),    GOATHERD_RANK_BOTH("posted_at"),
+    {"view_count", GOATHERD_RANK(GOATHERD_PROJECT(GOATHERD_COUNTED_INDEXED), "view_count"),
+     GOATHERD_RANK(GOATHERD_PROJECT(GOATHERD_COUNTED_INDEXED) GOATHERD_POSTED_FILTER,
+                   "view_count")},
+    {"posted_at", GOATHERD_RANK(GOATHERD_PROJECT(GOATHERD_COUNTED_INDEXED), "posted_at"),
+     GOATHERD_RANK(GOATHERD_PROJECT(GOATHERD_COUNTED_INDEXED) GOATHERD_POSTED_SEEK, "posted_at")},
+    {GOATHERD_RANK_SCANNED("like_count")},
+    {GOATHERD_RANK_SCANNED("comment_count")},
+    {GOATHERD_RANK_SCANNED("share_count")},
+    {GOATHERD_RANK_SCANNED("save_count")},
 };
-constexpr const char* kRankCountAll = "SELECT COUNT(*) FROM videos v" GOATHERD_RANK_ALL;
-constexpr const char* kRankCountRange = "SELECT COUNT(*) FROM videos v" GOATHERD_RANK_RANGE;
+constexpr const char* kRankCountAll =
+    "SELECT COUNT(*) FROM videos v" GOATHERD_PROJECT(GOATHERD_COUNTED_INDEXED);
+constexpr const char* kRankCountRange =
+    "SELECT COUNT(*) FROM videos v" GOATHERD_PROJECT(GOATHERD_COUNTED_INDEXED) GOATHERD_POSTED_SEEK;
 
 // A read transaction, so that the several statements of one answer see one instant.
 class ReadTxn {
@@ -111,8 +124,7 @@ Result<std::vector<Store::PostViews>> SqliteStore::CountedPostViews(const std::s
     auto db = pool_.Acquire();
     auto s = db->Prepare(
         "SELECT v.posted_at, v.view_count FROM videos v WHERE v.org_id = ?1 AND "
-        "v.project_id = ?2 AND " GOATHERD_COUNTED_INDEXED
-        " AND v.posted_at >= ?3 AND v.posted_at < ?4");
+        "v.project_id = ?2 AND " GOATHERD_COUNTED " AND v.posted_at >= ?3 AND v.posted_at < ?4");
     s.Bind(1, org_id).Bind(2, project_id).Bind(3, from).Bind(4, before);
     std::vector<PostViews> out;
     while (s.Step()) out.push_back({s.Int(0), s.Int(1)});
