@@ -25,7 +25,7 @@ void PrintCounts(const goatherd::VideoCounts& c) {
 
 // A deterministic uuid-shaped id: `kind` picks the first group, n the last.
 std::string Id(unsigned kind, long long n) {
-  char buf[40];
+  char buf[48];
   std::snprintf(buf, sizeof buf, "0190%04x-0000-7000-8000-%012llx", kind, n);
   return buf;
 }

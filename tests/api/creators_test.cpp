@@ -270,7 +270,10 @@ TEST_F(CreatorsTest, BulkAddReportsEachItem) {
       IsError(Call("POST", CreatorsPath(), key_, R"({"creators":[]})"), 400, "invalid_body"));
   std::string many = R"({"creators":[)";
   for (int i = 0; i < 51; ++i) {
-    many += (i ? "," : "") + HandleBody("h" + std::to_string(i));
+    std::string handle = "h";  // appended: GCC 12 warns falsely on "h" + std::string
+    handle += std::to_string(i);
+    if (i) many += ',';
+    many += HandleBody(handle);
   }
   EXPECT_TRUE(IsError(Call("POST", CreatorsPath(), key_, many + "]}"), 400, "invalid_body"));
   EXPECT_TRUE(
@@ -289,7 +292,9 @@ TEST_F(CreatorsTest, PlanCapSingleAndBulk) {
   };
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
-    HttpResult r = add("c" + std::to_string(i));
+    std::string handle = "c";  // appended: see BulkAddReportsEachItem
+    handle += std::to_string(i);
+    HttpResult r = add(handle);
     ASSERT_EQ(r.status, 201) << r.body;
     ids.push_back(Str(Data(r), "id"));
   }

@@ -76,7 +76,10 @@ std::string SnapLine(const std::string& video, const std::string& at, std::int64
 
 std::string IdsBody(const std::vector<std::string>& ids, const std::string& decision) {
   std::string out = R"({"video_ids":[)";
-  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + JsonString(ids[i]);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i) out += ',';  // appended: GCC 12 warns falsely on "," + std::string
+    out += JsonString(ids[i]);
+  }
   return out + R"(],"decision":)" + JsonString(decision) + "}";
 }
 

@@ -47,7 +47,7 @@ class SqliteMaintenanceTest : public ::testing::Test {
     Project p;
     p.id = ids.project;
     p.org_id = ids.org;
-    p.name = "P";
+    p.name = "Program";
     ASSERT_TRUE(session->PutProject(p, false).ok());
     Creator c;
     c.id = ids.creator;

@@ -30,7 +30,7 @@ class VideoWritesStoreTest : public ::testing::Test {
     Project p;
     p.id = kProject;
     p.org_id = kOrg;
-    p.name = "P";
+    p.name = "Program";
     p.created_at = p.updated_at = 10;
     ASSERT_TRUE(store_->CreateProject(p).ok());
   }
