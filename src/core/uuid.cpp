@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cctype>
+#include <mutex>
 #include <stdexcept>
 
 namespace goatherd {
@@ -16,6 +17,23 @@ std::string NewUuidV7(std::int64_t unix_ms) {
   std::array<unsigned char, 16> b{};
   if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
     throw std::runtime_error("RAND_bytes failed");
+  }
+  // Lists are newest first by (created_at, id): ids minted in the same millisecond must still
+  // sort in minting order, so the 12 bits after the time count up within a millisecond (RFC 9562
+  // "fixed bit-length dedicated counter"), from a random start below half their range.
+  static std::mutex mu;
+  static std::int64_t last_ms = -1;
+  static unsigned counter = 0;
+  {
+    std::lock_guard lock(mu);
+    if (unix_ms == last_ms && counter < 0xfff) {
+      ++counter;
+    } else {
+      last_ms = unix_ms;
+      counter = ((b[6] & 0x0fu) << 8 | b[7]) & 0x7ffu;
+    }
+    b[6] = static_cast<unsigned char>((b[6] & 0xf0) | (counter >> 8));
+    b[7] = static_cast<unsigned char>(counter & 0xff);
   }
   return FormatV7(b, unix_ms);
 }

@@ -53,6 +53,15 @@ TEST(NewUuidV7Test, LaterMillisecondsSortLater) {
   }
 }
 
+TEST(NewUuidV7Test, IdsOfOneMillisecondSortInMintingOrder) {
+  std::string previous = NewUuidV7(1700000000123);
+  for (int i = 0; i < 1000; ++i) {
+    std::string next = NewUuidV7(1700000000123);
+    ASSERT_LT(previous, next) << "after " << i << " ids";
+    previous = next;
+  }
+}
+
 TEST(NewUuidV7Test, RandomPartDiffers) {
   std::set<std::string> seen;
   for (int i = 0; i < 100; ++i) seen.insert(NewUuidV7(kNewYear2026Ms));

@@ -183,8 +183,9 @@ class ImportSession {
   virtual Status PutVideo(const Video& video, bool explicit_created_at) = 0;
   virtual Status PutVideoSnapshot(const std::string& video_id, const VideoSnapshot& snapshot) = 0;
   virtual Status PutCreatorSnapshot(const CreatorSnapshot& snapshot) = 0;
-  // Completes the work the import deferred past its commits (the running aggregates). Also done
-  // by the next import or `serve` start if the process dies first.
+  // Completes the work the import deferred past its commits (the running aggregates and the
+  // current counts of the videos it gave snapshots). Also done by the next import or `serve`
+  // start if the process dies first.
   virtual Status Finish() = 0;
 };
 

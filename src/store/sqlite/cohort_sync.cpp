@@ -149,6 +149,24 @@ void RebuildOrgCohorts(Db& db, const std::string& org_id) {
   for (auto seq : seqs) SyncVideoCohort(db, seq);
 }
 
+namespace {
+
+// A video's current counts are those of its latest snapshot; an import defers writing them (with
+// the rest of its aggregate work) to the end, marked by cohort_dirty.
+void RefreshCurrentCounts(Db& db, std::int64_t seq) {
+  db.Prepare(
+        "UPDATE videos SET (view_count, like_count, comment_count, share_count, save_count, "
+        "last_scraped_at) = (SELECT view_count, like_count, comment_count, share_count, "
+        "save_count, snapshot_at FROM video_snapshots WHERE video_seq = ?1 "
+        "ORDER BY snapshot_at DESC LIMIT 1) WHERE seq = ?1 AND EXISTS (SELECT 1 FROM "
+        "video_snapshots WHERE video_seq = ?1 AND (videos.last_scraped_at IS NULL OR "
+        "snapshot_at >= videos.last_scraped_at))")
+      .Bind(1, seq)
+      .Exec();
+}
+
+}  // namespace
+
 std::int64_t SyncDeferredCohorts(Db& db) {
   constexpr int kChunk = 500;
   std::vector<std::string> orgs;
@@ -176,6 +194,7 @@ std::int64_t SyncDeferredCohorts(Db& db) {
     if (chunk.empty()) break;
     std::vector<std::string> touched;
     for (const auto& [seq, org] : chunk) {
+      RefreshCurrentCounts(db, seq);
       SyncVideoCohort(db, seq);
       db.Prepare("UPDATE videos SET cohort_dirty = 0 WHERE seq = ?").Bind(1, seq).Exec();
       if (std::find(touched.begin(), touched.end(), org) == touched.end()) touched.push_back(org);

@@ -347,8 +347,12 @@ class SqliteImportSession final : public ImportSession {
     if (auto org = ProjectOrg(video.project_id)) batch_orgs_.insert(*org);
   }
 
+  // Videos whose snapshots changed in this batch are left to Finish (their cohort_dirty mark
+  // brings their counts up to date with the aggregates): a time-ordered file touches every video
+  // in every batch, and rewriting the rows each time also rewrites their index entries.
   void FlushLatest() {
     for (const auto& [seq, latest] : latest_) {
+      if (batch_videos_.count(seq)) continue;
       const VideoCounts& c = latest.counts;
       db_->Prepare(
              "UPDATE videos SET view_count = ?2, like_count = ?3, comment_count = ?4, "

@@ -96,6 +96,7 @@ class SqliteImportTest : public ::testing::Test {
     cs.video_count = 41;
     ASSERT_TRUE(session->PutCreatorSnapshot(cs).ok());
     ASSERT_TRUE(session->CommitBatch().ok());
+    ASSERT_TRUE(session->Finish().ok());  // the videos' current counts are written here
   }
 
   // One integer column of one row, read with plain SQL so that the check does not go through
@@ -239,6 +240,7 @@ TEST_F(SqliteImportTest, OutOfOrderSnapshotsKeepTheLatestCounts) {
   earlier.follower_count = 1;
   ASSERT_TRUE(session->PutCreatorSnapshot(earlier).ok());
   ASSERT_TRUE(session->CommitBatch().ok());
+  ASSERT_TRUE(session->Finish().ok());
 
   EXPECT_EQ(Count("SELECT count(*) FROM video_snapshots"), 5);
   EXPECT_EQ(Scalar("SELECT view_count FROM videos WHERE id = ?", kVideo), 900);
@@ -254,6 +256,7 @@ TEST_F(SqliteImportTest, ResentSnapshotWithNewCountsReplacesIt) {
   ASSERT_TRUE(session->BeginBatch().ok());
   ASSERT_TRUE(session->PutVideoSnapshot(kVideo, Snap(200, 310)).ok());  // same instant, new counts
   ASSERT_TRUE(session->CommitBatch().ok());
+  ASSERT_TRUE(session->Finish().ok());
   EXPECT_EQ(Count("SELECT count(*) FROM video_snapshots"), 2);
   EXPECT_EQ(Scalar("SELECT view_count FROM videos WHERE id = ?", kVideo), 310);
 }

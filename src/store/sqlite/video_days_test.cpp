@@ -249,9 +249,13 @@ TEST_F(VideoDaysTest, KilledImportIsServedFromSnapshotsThenCompletedBySync) {
   EXPECT_EQ((*days)[0].levels.days.size(), 6u);
   EXPECT_EQ((*days)[0].levels.days[3].gain[kViews], 1000);
   EXPECT_EQ((*days)[1].levels.days.size(), 1u);
+  // The videos' current counts are deferred with the rest: written by the sync.
+  EXPECT_EQ(store_->GetVideo(kOrg, kVideoB)->video.counts[kViews], 0);
   auto synced = store_->SyncDeferredWork();
   ASSERT_TRUE(synced.ok());
   EXPECT_EQ(*synced, 2);
+  EXPECT_EQ(store_->GetVideo(kOrg, kVideoB)->video.counts[kViews], 7);
+  EXPECT_EQ(store_->GetVideo(kOrg, kVideoB)->video.last_scraped_at, kJan1 + kHour);
   EXPECT_EQ(RowCount(), 7);
   ExpectRowsMatchSnapshots(kVideoA, "UTC");
   ExpectRowsMatchSnapshots(kVideoB, "UTC");
