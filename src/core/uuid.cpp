@@ -18,15 +18,19 @@ std::string NewUuidV7(std::int64_t unix_ms) {
   if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
     throw std::runtime_error("RAND_bytes failed");
   }
-  // Lists are newest first by (created_at, id): ids minted in the same millisecond must still
-  // sort in minting order, so the 12 bits after the time count up within a millisecond (RFC 9562
-  // "fixed bit-length dedicated counter"), from a random start below half their range.
+  // Lists are newest first by (created_at, id): ids must sort in minting order even within one
+  // millisecond, so the 12 bits after the time count up within a millisecond (RFC 9562 "fixed
+  // bit-length dedicated counter"), from a random start below half their range.
   static std::mutex mu;
   static std::int64_t last_ms = -1;
   static unsigned counter = 0;
   {
     std::lock_guard lock(mu);
-    if (unix_ms == last_ms && counter < 0xfff) {
+    if (unix_ms <= last_ms && unix_ms > last_ms - 1000 && counter < 0xfff) {
+      // Also when a caller passes a millisecond just before the last one (a thread that read
+      // the clock before another minted): the id takes the later time, so minting order is id
+      // order. An explicitly older time (a second or more) starts afresh and keeps its prefix.
+      unix_ms = last_ms;
       ++counter;
     } else {
       last_ms = unix_ms;

@@ -53,6 +53,11 @@ TEST(NewUuidV7Test, LaterMillisecondsSortLater) {
   }
 }
 
+TEST(NewUuidV7Test, AnEarlierMillisecondAfterALaterOneStillSortsAfterIt) {
+  std::string later = NewUuidV7(1700000000500);
+  EXPECT_LT(later, NewUuidV7(1700000000499));
+}
+
 TEST(NewUuidV7Test, IdsOfOneMillisecondSortInMintingOrder) {
   std::string previous = NewUuidV7(1700000000123);
   for (int i = 0; i < 1000; ++i) {
