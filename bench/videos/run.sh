@@ -231,6 +231,9 @@ pgbench -n -M prepared -c 2 -j 2 -T 3 -f "$pgscript" -h "$pgsock" -p 5432 -U pos
 for r in $(seq 1 "$rounds"); do
   echo "round $r of $rounds (load $(load)); N = $n unless marked small ($n_small)"
   wrk_run engagement_uncached "$key" "$connections" "$pid" "${eng_random[@]}"
+  # The HTTP ceiling: the server's least answer (public, no database), right after the uncached
+  # run so that both see about the same load.
+  wrk_run healthz "$key" "$connections" "$pid" "$base/healthz"
   for c in $pg_clients; do pgbench_run "$c"; done
   sqlite_run 1
   sqlite_run 2
@@ -274,7 +277,7 @@ median() { awk -v k="$1" '$1 == k {print $2}' "$results" | sort -g |
 echo
 echo "medians over $rounds rounds of ${duration} s (wrk -t1, serve --threads $threads):"
 printf '  %-34s %8s %8s %8s %6s\n' scenario "req/s" "p50 ms" "p99 ms" "CPU us"
-for s in engagement_uncached engagement_cached cohort_latency cohort_latency_small cohort_load list100; do
+for s in engagement_uncached healthz engagement_cached cohort_latency cohort_latency_small cohort_load list100; do
   printf '  %-34s %8s %8s %8s %6s\n' "$s" "$(median "$s.rps")" "$(median "$s.p50")" \
     "$(median "$s.p99")" "$(median "$s.cpu")"
 done
@@ -289,6 +292,8 @@ least_pg_cpu=$(for c in $pg_clients; do median "pg_c$c.cpu"; done | sort -g | he
 awk -v g="$(median engagement_uncached.cpu)" -v p="$least_pg_cpu" 'BEGIN {
   printf "engagement CPU: goatherd %.0f us per HTTP request (server process), PostgreSQL %.0f us per query (its backends, least over -c): %.1fx less CPU per answer\n",
          g, p, p / g }'
+awk -v g="$(median engagement_uncached.rps)" -v h="$(median healthz.rps)" 'BEGIN {
+  printf "engagement (uncached) at %.0f%% of the HTTP ceiling (GET /healthz, %.0f req/s)\n", 100 * g / h, h }'
 awk -v g="$(median engagement_uncached.rps)" -v p="$best_pg" -v c="$(median cohort_latency.p99)" \
   -v s="$(median cohort_latency_small.p99)" -v l="$(median list100.rps)" 'BEGIN {
   printf "engagement (uncached) %.0f req/s: target 10,000: %s; %.1fx the best PostgreSQL (%.0f q/s): target 5x: %s\n",

@@ -11,14 +11,15 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/pct_string_view.hpp>
 #include <chrono>
 #include <mutex>
 #include <random>
+#include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "api/envelope.h"
 #include "core/uuid.h"
@@ -55,19 +56,22 @@ struct HttpServer::Impl {
   Impl(App& app, ServerOptions opt)
       : app(app),
         options(std::move(opt)),
-        workers(options.worker_threads < 1 ? 1 : options.worker_threads) {}
+        threads(options.worker_threads < 1 ? 1 : options.worker_threads),
+        ioc(threads) {}
 
   App& app;
   ServerOptions options;
+  int threads;
   // Declared before the io_context: handlers it still holds at destruction end sessions, whose
   // destructors need the registry alive.
   std::mutex sessions_mu;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
-  net::io_context ioc{1};
-  tcp::acceptor acceptor{ioc};
-  net::signal_set signals{ioc, SIGINT, SIGTERM};
-  net::steady_timer drain_timer{ioc};
-  net::thread_pool workers;
+  net::io_context ioc;
+  // Several threads run the io_context: the listener's objects are only touched on this strand.
+  net::strand<net::io_context::executor_type> control{ioc.get_executor()};
+  tcp::acceptor acceptor{control};
+  net::signal_set signals{control, SIGINT, SIGTERM};
+  net::steady_timer drain_timer{control};
   std::atomic<bool> stopping{false};
 
   void Accept();
@@ -89,11 +93,11 @@ class Session : public std::enable_shared_from_this<Session> {
       server_.sessions.erase(this);
       last = server_.sessions.empty();
     }
-    // The drain ends with the last connection; the timer is only the upper bound. The last
-    // reference may go on a worker thread, and the timer belongs to the I/O thread.
+    // The drain ends with the last connection; the timer is only the upper bound. The timer
+    // belongs to the listener's strand.
     if (last && server_.stopping && !server_.ioc.stopped()) {
       HttpServer::Impl* impl = &server_;
-      net::post(server_.ioc, [impl] { impl->drain_timer.cancel(); });
+      net::post(server_.control, [impl] { impl->drain_timer.cancel(); });
     }
   }
 
@@ -105,10 +109,12 @@ class Session : public std::enable_shared_from_this<Session> {
     Read();
   }
 
-  // Called on the I/O thread during shutdown: an idle connection is closed now, a busy one after
-  // its response.
-  void CloseIfIdle() {
-    if (!busy_) Close();
+  // Called during shutdown from the listener's strand: an idle connection is closed now, a busy
+  // one after its response.
+  void CloseSoonIfIdle() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) self->Close();
+    });
   }
 
  private:
@@ -177,19 +183,17 @@ class Session : public std::enable_shared_from_this<Session> {
                        {400, "invalid_query", "Malformed HTTP request: the target must be a path"}),
                    req.request_id, false);
     }
-    net::post(server_.workers,
-              [self = shared_from_this(), req = std::move(req), keep_alive, head]() {
-                auto started = std::chrono::steady_clock::now();
-                Response resp = self->server_.app.Handle(req);
-                auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                                  std::chrono::steady_clock::now() - started)
-                                  .count();
-                spdlog::info("{} {} {} {}us id={}", req.method, req.path, resp.status, micros,
-                             req.request_id);
-                net::post(self->stream_.get_executor(),
-                          [self, resp = std::move(resp), id = req.request_id, keep_alive,
-                           head]() mutable { self->Reply(std::move(resp), id, keep_alive, head); });
-              });
+    // Answered on this thread: every thread that runs the io_context is a worker, and a
+    // connection is served by one of them at a time (its strand), so a blocking database call
+    // holds up this connection only while the other threads go on serving the rest. Handing
+    // each request to a separate pool and back cost two thread switches per request.
+    auto started = std::chrono::steady_clock::now();
+    Response resp = server_.app.Handle(req);
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+    spdlog::info("{} {} {} {}us id={}", req.method, req.path, resp.status, micros, req.request_id);
+    Reply(std::move(resp), req.request_id, keep_alive, head);
   }
 
   void Reply(Response resp, const std::string& request_id, bool keep_alive, bool head = false) {
@@ -261,7 +265,9 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 void HttpServer::Impl::Accept() {
-  acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+  // Each connection gets its own strand: its reads, handler and writes run one at a time, on
+  // whichever thread is free.
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (!stopping && ec != net::error::operation_aborted) {
         spdlog::warn("accept failed: {}", ec.message());
@@ -287,7 +293,7 @@ void HttpServer::Impl::BeginStop() {
       if (auto s = weak.lock()) live.push_back(std::move(s));
     }
   }
-  for (auto& s : live) s->CloseIfIdle();
+  for (auto& s : live) s->CloseSoonIfIdle();
   live.clear();
   drain_timer.expires_after(std::chrono::seconds(options.drain_timeout_seconds));
   drain_timer.async_wait([this](beast::error_code ec) {
@@ -305,7 +311,7 @@ void HttpServer::Impl::BeginStop() {
 HttpServer::HttpServer(App& app, ServerOptions options)
     : impl_(std::make_unique<Impl>(app, std::move(options))) {}
 
-HttpServer::~HttpServer() { impl_->workers.join(); }
+HttpServer::~HttpServer() = default;
 
 Result<std::uint16_t> HttpServer::Listen() {
   beast::error_code ec;
@@ -331,16 +337,18 @@ void HttpServer::Run() {
   impl.signals.async_wait([&impl](beast::error_code ec, int) {
     if (!ec) impl.BeginStop();
   });
-  impl.Accept();
+  net::dispatch(impl.control, [&impl] { impl.Accept(); });
+  std::vector<std::thread> others;
+  for (int i = 1; i < impl.threads; ++i) others.emplace_back([&impl] { impl.ioc.run(); });
   impl.ioc.run();
-  // Requests still on workers after a drain timeout finish before we return; their replies have
+  // Requests still running after a drain timeout finish before we return; their replies have
   // nowhere to go.
-  impl.workers.join();
+  for (auto& t : others) t.join();
   spdlog::info("stopped");
 }
 
 void HttpServer::Stop() {
-  net::post(impl_->ioc, [this] { impl_->BeginStop(); });
+  net::post(impl_->control, [this] { impl_->BeginStop(); });
 }
 
 }  // namespace goatherd::api

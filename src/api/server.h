@@ -1,6 +1,8 @@
-// HttpServer: the network side of the API on Boost.Beast. One I/O thread accepts connections
-// and reads/writes HTTP/1.1 with keep-alive; requests are handed to a pool of worker threads
-// (database calls block, so they never run on the I/O thread). Every failure the network layer
+// HttpServer: the network side of the API on Boost.Beast: HTTP/1.1 with keep-alive and
+// pipelining. `worker_threads` threads share the sockets (one event loop, a strand per
+// connection): the thread that reads a request also runs its handler and writes the answer, so a
+// request costs no thread switch, and a handler blocked on the database holds up its own
+// connection only while the other threads serve the rest. Every failure the network layer
 // sees itself — an over-long body (413), malformed HTTP, oversized headers — is answered in the
 // envelope before the connection closes. A slow client holds a socket, never a worker, and is
 // cut off after the read timeout. Stop() drains: it stops accepting, closes idle connections

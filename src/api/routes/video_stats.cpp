@@ -2,6 +2,9 @@
 // (snapshots, velocity, optional cohort) and the derived shape (metric= series).
 #include <date/tz.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "api/app.h"
 #include "api/date_range.h"
 #include "api/envelope.h"
@@ -205,16 +208,42 @@ Result<std::string> LegacyPayload(const RequestContext& ctx, const StatsRequest&
   return w.Take();
 }
 
-// The points of a series, written directly: a 90-day series is 90 objects of two fixed keys, a
-// date and a number, and going through the writer's escaping and key checks for each was a
-// tenth of an uncached answer.
-std::string_view PointsArray(const std::vector<metrics::SeriesPoint>& points, std::string* out) {
-  out->clear();
-  out->reserve(points.size() * 40 + 2);
+// Appends the points of a series, written directly: a 90-day series is 90 objects of two fixed
+// keys, a date and a number, and going through the writer for each (and then copying the array
+// into it as a raw value, byte by byte) was a quarter of an uncached answer. The points are
+// consecutive days, so each date is the previous one with its day of the month incremented,
+// computed afresh only at a month's end or a gap.
+void AppendPoints(const std::vector<metrics::SeriesPoint>& points, std::string* out) {
+  static constexpr std::string_view kHead = R"({"bucket_start":")";
+  static constexpr std::string_view kTail = R"(","value":)";
+  constexpr std::size_t kDateSize = 10;  // YYYY-MM-DD
+  char head[kHead.size() + kDateSize + kTail.size()];
+  std::memcpy(head, kHead.data(), kHead.size());
+  std::memcpy(head + kHead.size() + kDateSize, kTail.data(), kTail.size());
+  char* date = head + kHead.size();
+  DayNumber next_day = 0;   // the day after the last point written
+  DayNumber month_end = 0;  // the last day of that point's month
+  unsigned day_of_month = 0;
+  bool first = true;
+  out->reserve(out->size() + points.size() * 48 + 2);
   out->push_back('[');
   for (const auto& p : points) {
-    if (out->size() > 1) out->push_back(',');
-    out->append(R"({"bucket_start":")").append(FormatDate(p.day)).append(R"(","value":)");
+    if (!first && p.day == next_day && p.day <= month_end) {
+      ++day_of_month;
+      date[8] = static_cast<char>('0' + day_of_month / 10);
+      date[9] = static_cast<char>('0' + day_of_month % 10);
+    } else {
+      std::string text = FormatDate(p.day);
+      std::memcpy(date, text.data(), kDateSize);
+      date::year_month_day ymd{date::sys_days{date::days{p.day}}};
+      date::year_month_day_last last{ymd.year(), date::month_day_last{ymd.month()}};
+      day_of_month = static_cast<unsigned>(ymd.day());
+      month_end = p.day + static_cast<DayNumber>(static_cast<unsigned>(last.day()) - day_of_month);
+    }
+    if (!first) out->push_back(',');
+    first = false;
+    next_day = p.day + 1;
+    out->append(head, sizeof(head));
     if (p.value) {
       metrics::AppendJsonNumber(*p.value, out);
     } else {
@@ -223,32 +252,41 @@ std::string_view PointsArray(const std::vector<metrics::SeriesPoint>& points, st
     out->push_back('}');
   }
   out->push_back(']');
-  return *out;
 }
 
+// The derived shape by concatenation of pieces that the writer makes (so that it escapes every
+// string) around the points, which are written directly (AppendPoints).
 std::string DerivedPayload(const StatsRequest& req, const VideoStatsSource& video,
                            const metrics::DayLevels& levels) {
   const DateRange& range = req.range;
-  std::string raw_points;
-  JsonWriter w;
-  w.StartObject().Key("series").StartArray();
+  const auto days = static_cast<std::size_t>(std::max(0, range.to - range.from + 1));
+  std::string out;
+  out.reserve(64 + req.metrics.size() * (200 + 48 * days));
+  out.append(R"({"series":[)");
   std::vector<metrics::SeriesPoint> points;
-  for (const auto& metric : req.metrics) {
+  for (std::size_t i = 0; i < req.metrics.size(); ++i) {
+    const std::string& metric = req.metrics[i];
     bool growth = metric == kGrowthRatePop;
     if (growth) {
       metrics::ComputeGrowthRatePop(levels, *req.base_metric, range.from, range.to, &points);
     } else {
       metrics::ComputeEngagementRateByViews(levels, range.from, range.to, &points);
     }
+    JsonWriter w;
     w.StartObject().Key("metric").String(metric).Key("unit").String("percent");
     w.Key("mode").String("rate").Key("granularity").String("day");
     w.Key("timezone").String(range.tz_name);
     if (growth) w.Key("base_metric").String(req.base_metric_name);
-    w.Key("points").Raw(PointsArray(points, &raw_points));
     w.EndObject();
+    std::string head = w.Take();
+    head.back() = ',';  // the object goes on with its points
+    if (i > 0) out.push_back(',');
+    out.append(head).append(R"("points":)");
+    AppendPoints(points, &out);
+    out.push_back('}');
   }
-  w.EndArray();
-  w.Key("baselines").StartArray();
+  JsonWriter w;
+  w.StartObject().Key("baselines").StartArray();
   for (const auto& b : metrics::BaselinesBetween(levels, range.from, range.to)) {
     w.StartObject().Key("entity_id").String(video.video_id);
     w.Key("snapshot_at").Time(b.snapshot_at).Key("reason").String(ReasonName(b.reason));
@@ -263,7 +301,10 @@ std::string DerivedPayload(const StatsRequest& req, const VideoStatsSource& vide
     w.Null();
   }
   w.EndObject();
-  return w.Take();
+  // The members of this second object continue the payload's.
+  std::string rest = w.Take();
+  out.append("],").append(rest, 1, std::string::npos);
+  return out;
 }
 
 Response VideoStats(RequestContext& ctx) {
