@@ -545,6 +545,12 @@ CREATE INDEX videos_counted_posted ON videos (org_id, project_id, posted_at)
   WHERE tracking_status IN ('auto_tracked', 'included', 'direct_add') AND is_photo IS NOT NULL;
 )sql";
 
+// The campaign resolver's read of a creator's counted videos as row numbers: a covering index a
+// third the size of videos_org_creator_status, so resolving a large tree reads fewer pages.
+constexpr const char* kCreatorStatusIndex = R"sql(
+CREATE INDEX videos_creator_status ON videos (creator_id, tracking_status);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitial},
     {2, "video stats: cohort sums, stats generation", kVideoStats},
@@ -560,6 +566,7 @@ constexpr Migration kMigrations[] = {
     {12, "maintenance runs", kMaintenance},
     {13, "aggregate indexes", kAggregateIndexes},
     {14, "analytics rollups", kRollups},
+    {15, "creator status index", kCreatorStatusIndex},
 };
 
 }  // namespace

@@ -145,17 +145,27 @@ void Resolve(Db& db, const std::string& org_id, const std::string& root, Creator
   bool counted = rule == CreatorVideoRule::kCounted;
   std::unordered_set<std::string> contributed;
   for (const std::string& creator : creators) {
-    auto of_creator = counted
-                          ? db.Prepare(
-                                "SELECT v.seq, v.id FROM creators c JOIN videos v "
-                                "ON v.org_id = c.org_id AND v.creator_id = c.id "
-                                "WHERE c.id = ?1 AND c.org_id = ?2 AND c.status = 'active' AND "
-                                "v.tracking_status IN ('auto_tracked', 'included', 'direct_add')")
-                          : db.Prepare(
-                                "SELECT v.seq, v.id FROM creators c JOIN videos v "
-                                "ON v.org_id = c.org_id AND v.creator_id = c.id "
-                                "WHERE c.id = ?1 AND c.org_id = ?2 AND c.status = 'active' AND "
-                                "v.tracking_status IN ('auto_tracked', 'included')");
+    // The seqs alone when the caller wants no ids: then the small index videos_creator_status
+    // covers the read (a video's organization is its creator's, so the creator's org check
+    // confines it); with ids, videos_org_creator_status covers it.
+#define GOATHERD_CREATOR_VIDEOS(COLUMNS, JOIN, STATUSES)                                 \
+  "SELECT " COLUMNS " FROM creators c JOIN videos v ON " JOIN                            \
+  " WHERE c.id = ?1 AND c.org_id = ?2 AND c.status = 'active' AND v.tracking_status IN " \
+  "(" STATUSES ")"
+#define GOATHERD_BY_CREATOR "v.creator_id = c.id"
+#define GOATHERD_BY_ORG_CREATOR "v.org_id = c.org_id AND v.creator_id = c.id"
+    static constexpr const char* kOfCreator[2][2] = {
+        {GOATHERD_CREATOR_VIDEOS("v.seq", GOATHERD_BY_CREATOR, "'auto_tracked', 'included'"),
+         GOATHERD_CREATOR_VIDEOS("v.seq, v.id", GOATHERD_BY_ORG_CREATOR,
+                                 "'auto_tracked', 'included'")},
+        {GOATHERD_CREATOR_VIDEOS("v.seq", GOATHERD_BY_CREATOR,
+                                 "'auto_tracked', 'included', 'direct_add'"),
+         GOATHERD_CREATOR_VIDEOS("v.seq, v.id", GOATHERD_BY_ORG_CREATOR,
+                                 "'auto_tracked', 'included', 'direct_add'")}};
+#undef GOATHERD_BY_CREATOR
+#undef GOATHERD_BY_ORG_CREATOR
+#undef GOATHERD_CREATOR_VIDEOS
+    auto of_creator = db.Prepare(kOfCreator[counted][ids != nullptr]);
     of_creator.Bind(1, creator).Bind(2, org_id);
     bool any = false;
     while (of_creator.Step()) {
