@@ -66,7 +66,8 @@ before=$(sqlite3 "$run/db" "SELECT COUNT(*) FROM video_snapshots")
   --source simulated --seed 42 --scrape-threads "$scrape_threads" \
   --fake-now 2026-11-20T13:00:00Z >"$run/out" 2>"$run/log" &
 pid=$!
-for _ in $(seq 1 600); do grep -q listening "$run/out" 2>/dev/null && break; sleep 0.1; done
+# Migrations and deferred aggregate work of a new schema run before the server listens.
+for _ in $(seq 1 6000); do grep -q listening "$run/out" 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/.*listening on //p' "$run/out")
 echo "serving $url: $videos videos, $before snapshots"
 

@@ -295,18 +295,26 @@ Result<int> SqliteStore::IngestDiscoveredPosts(const std::string& creator_id,
     std::string status = creator->tracking_mode == "selective" ? "pending_review" : "auto_tracked";
     int added = 0;
     std::int64_t skipped_at_cap = 0;
-    std::optional<std::int64_t> tracked;  // counted once, when the first new post shows up
+    // The cap and the count of tracked videos, read once, when the first new post shows up; no
+    // count (a scan of the organization's videos) when the plan sets no cap.
+    bool cap_read = false;
+    std::optional<std::int64_t> cap;
+    std::int64_t tracked = 0;
     for (const ObservedPost& post : posts) {
       if (start && post.posted_at && LocalDay(*post.posted_at, zone) < *start) continue;
       auto known = db->Prepare("SELECT 1 FROM videos WHERE project_id = ? AND tiktok_video_id = ?");
       known.Bind(1, creator->project_id).Bind(2, post.tiktok_video_id);
       if (known.Step()) continue;
-      if (!tracked) tracked = CountTrackedVideos(*db, creator->org_id, at);
-      if (!CheckCountLimit(*db, creator->org_id, "max_tracked_videos_per_org", *tracked, 1)) {
+      if (!cap_read) {
+        cap_read = true;
+        cap = OrgLimit(*db, creator->org_id, "max_tracked_videos_per_org");
+        if (cap) tracked = CountTrackedVideos(*db, creator->org_id, at);
+      }
+      if (cap && tracked + 1 > *cap) {
         ++skipped_at_cap;
         continue;
       }
-      ++*tracked;
+      ++tracked;
       std::string id = NewUuidV7(at * 1000 + added);
       db->Prepare(
             "INSERT INTO videos (id, org_id, project_id, creator_id, tiktok_video_id, is_photo, "

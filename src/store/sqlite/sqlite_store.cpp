@@ -81,6 +81,11 @@ std::optional<std::int64_t> LimitOf(Db& db, const std::string& plan, const std::
 
 }  // namespace
 
+std::optional<std::int64_t> OrgLimit(Db& db, const std::string& org_id,
+                                     const std::string& limit_key) {
+  return LimitOf(db, OrganizationPlan(db, org_id), limit_key);
+}
+
 Status CheckCountLimit(Db& db, const std::string& org_id, const std::string& limit_key,
                        std::int64_t current, std::int64_t adding) {
   auto max = LimitOf(db, OrganizationPlan(db, org_id), limit_key);

@@ -231,6 +231,10 @@ Page<T> ReadPage(Stmt& s, int limit, Reader read) {
 
 // Checks a plan count limit inside an open write transaction: `current` rows exist already and
 // `adding` more would be written. Returns the 402 error when the cap would be passed.
+// The organization's plan limit `limit_key`; nullopt = unlimited. Lets a caller skip counting
+// (which can scan) when nothing caps it.
+std::optional<std::int64_t> OrgLimit(Db& db, const std::string& org_id,
+                                     const std::string& limit_key);
 Status CheckCountLimit(Db& db, const std::string& org_id, const std::string& limit_key,
                        std::int64_t current, std::int64_t adding);
 

@@ -73,10 +73,13 @@ Result<VideoView> SqliteStore::CreateDirectVideo(const Video& video, Timestamp n
       return Error::NotFound("Project not found");
     }
     // api-conventions.md: 402 before 409.
-    if (Status st = CheckCountLimit(*db, video.org_id, "max_tracked_videos_per_org",
-                                    CountTrackedVideos(*db, video.org_id, now), 1);
-        !st) {
-      return st.error();
+    // No count (a scan of the organization's videos) when the plan sets no cap.
+    if (OrgLimit(*db, video.org_id, "max_tracked_videos_per_org")) {
+      if (Status st = CheckCountLimit(*db, video.org_id, "max_tracked_videos_per_org",
+                                      CountTrackedVideos(*db, video.org_id, now), 1);
+          !st) {
+        return st.error();
+      }
     }
     {
       auto dup = db->Prepare(
