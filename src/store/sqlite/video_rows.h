@@ -24,7 +24,7 @@ namespace goatherd::sqlite {
   GOATHERD_VIDEO_VIEW_COLUMNS_WITH( \
       "COALESCE(json_extract(o.settings, '$.video_tracking_days'), 90)")
 // A deleted project hides its videos everywhere (resources.md), from the API and the scheduler.
-#define GOATHERD_VIDEO_VIEW_FROM                                                  \
+#define GOATHERD_VIDEO_VIEW_FROM                                                    \
   " FROM videos v JOIN projects p ON p.id = v.project_id AND p.deleted_at IS NULL " \
   "LEFT JOIN creators c ON c.id = v.creator_id JOIN organizations o ON o.id = v.org_id "
 // Lists of one organization (?1): its setting read once per statement, not once per row.
@@ -32,7 +32,7 @@ namespace goatherd::sqlite {
   GOATHERD_VIDEO_VIEW_COLUMNS_WITH(                                                               \
       "(SELECT COALESCE(json_extract(settings, '$.video_tracking_days'), 90) FROM organizations " \
       "WHERE id = ?1)")
-#define GOATHERD_VIDEO_LIST_FROM                                                  \
+#define GOATHERD_VIDEO_LIST_FROM                                                    \
   " FROM videos v JOIN projects p ON p.id = v.project_id AND p.deleted_at IS NULL " \
   "LEFT JOIN creators c ON c.id = v.creator_id "
 
