@@ -88,9 +88,8 @@ std::optional<std::int64_t> OrgLimit(Db& db, const std::string& org_id,
 
 Status CheckCountLimit(Db& db, const std::string& org_id, const std::string& limit_key,
                        std::int64_t current, std::int64_t adding) {
-  auto max = LimitOf(db, OrganizationPlan(db, org_id), limit_key);
-  if (max && current + adding > *max) return Error::LimitReached(limit_key, current, *max);
-  return Status::Ok();
+  return CheckCountLimitLazily(
+      db, org_id, limit_key, [current] { return current; }, adding);
 }
 
 SqliteStore::SqliteStore(std::string path, int pool_size) : pool_(std::move(path), pool_size) {}

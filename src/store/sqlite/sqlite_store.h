@@ -238,4 +238,15 @@ std::optional<std::int64_t> OrgLimit(Db& db, const std::string& org_id,
 Status CheckCountLimit(Db& db, const std::string& org_id, const std::string& limit_key,
                        std::int64_t current, std::int64_t adding);
 
+// As CheckCountLimit, calling `count()` (which can scan) only when the plan sets the limit.
+template <class CountFn>
+Status CheckCountLimitLazily(Db& db, const std::string& org_id, const std::string& limit_key,
+                             CountFn&& count, std::int64_t adding) {
+  auto max = OrgLimit(db, org_id, limit_key);
+  if (!max) return Status::Ok();
+  std::int64_t current = count();
+  if (current + adding > *max) return Error::LimitReached(limit_key, current, *max);
+  return Status::Ok();
+}
+
 }  // namespace goatherd::sqlite

@@ -73,13 +73,11 @@ Result<VideoView> SqliteStore::CreateDirectVideo(const Video& video, Timestamp n
       return Error::NotFound("Project not found");
     }
     // api-conventions.md: 402 before 409.
-    // No count (a scan of the organization's videos) when the plan sets no cap.
-    if (OrgLimit(*db, video.org_id, "max_tracked_videos_per_org")) {
-      if (Status st = CheckCountLimit(*db, video.org_id, "max_tracked_videos_per_org",
-                                      CountTrackedVideos(*db, video.org_id, now), 1);
-          !st) {
-        return st.error();
-      }
+    if (Status st = CheckCountLimitLazily(
+            *db, video.org_id, "max_tracked_videos_per_org",
+            [&] { return CountTrackedVideos(*db, video.org_id, now); }, 1);
+        !st) {
+      return st.error();
     }
     {
       auto dup = db->Prepare(
