@@ -571,11 +571,11 @@ class Store {
                                                   const std::vector<std::string>& video_ids,
                                                   bool followers) = 0;
   // A project's or campaign's analytics from the rollups kept in the organization's zone
-  // (store/sqlite/rollups.h), in one read transaction: its rollup rows up to `to`, its first
-  // day, the baselines of its videos in [baselines_from, baselines_to], its creators' follower
-  // snapshots when asked, and for a breakdown the `top` videos ranked by `rank` with their day
-  // rows up to `to`. nullopt when the rollups are not current (an import's deferred work is
-  // pending): the caller computes from the snapshots. 404 as ReadAnalyticsData.
+  // (store/sqlite/rollups.h), in one read transaction: its rollup rows up to `to` (which count
+  // its baseline videos per day), its first day, its creators' follower snapshots when asked, and
+  // for a breakdown the `top` videos ranked by `rank` with their day rows up to `to`. nullopt when
+  // the rollups are not current (an import's deferred work is pending): the caller computes from
+  // the snapshots. 404 as ReadAnalyticsData.
   struct RollupRank {
     enum Kind { kGains, kLevel, kPostedIn, kPostedUpTo } kind = kGains;
     int metric = 0;  // kViews..kSaves, or kVideoMetricCount for engagement (kGains, kLevel)
@@ -583,7 +583,6 @@ class Store {
   };
   struct RollupQuery {
     DayNumber to = 0;
-    DayNumber baselines_from = 0, baselines_to = 0;
     bool followers = false;
     std::optional<RollupRank> rank;
     std::size_t top = 10;
@@ -597,7 +596,6 @@ class Store {
     std::string label, project_id;
     std::vector<metrics::RollupDay> days;
     std::optional<DayNumber> first_day;
-    std::vector<std::pair<std::string, metrics::Baseline>> baselines;  // (video id, baseline)
     std::vector<std::vector<CreatorSnapshot>> followers;
     std::int64_t video_count = 0;
     std::vector<RollupVideo> top;  // largest first, ties by id

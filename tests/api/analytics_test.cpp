@@ -213,14 +213,13 @@ TEST_F(AnalyticsTest, ProjectRawMetricsByDayInBothModes) {
   EXPECT_EQ(json::serialize(s.at("points").as_array()[0]),
             R"({"bucket_start":"2026-03-01","value":0,"partial":false,"baseline":true})");
   EXPECT_EQ(s.at("points").as_array()[4].at("baseline"), false);
-  // Baselines in the range: V1 03-01, V2 03-02, V3 03-03 (never the excluded V4).
+  // Baselines in the range, counted per day for a project: V1 03-01, V2 03-02, V3 03-03 (never
+  // the excluded V4).
   EXPECT_EQ(json::serialize(data.at("baselines")),
-            std::string("[") + R"({"entity_id":")" + kV1 +
-                R"(","snapshot_at":"2026-03-01T12:00:00Z","reason":"video_added"},)" +
-                R"({"entity_id":")" + kV2 +
-                R"(","snapshot_at":"2026-03-02T12:00:00Z","reason":"video_added"},)" +
-                R"({"entity_id":")" + kV3 +
-                R"(","snapshot_at":"2026-03-03T12:00:00Z","reason":"video_added"}])");
+            std::string("[") + R"({"entity_id":")" + kP +
+                R"(","date":"2026-03-01","video_count":1},)" + R"({"entity_id":")" + kP +
+                R"(","date":"2026-03-02","video_count":1},)" + R"({"entity_id":")" + kP +
+                R"(","date":"2026-03-03","video_count":1}])");
   EXPECT_EQ(data.at("first_data_date"), "2026-03-01");
   EXPECT_TRUE(data.at("tier_retention_days").is_null());  // ultra: unlimited
   EXPECT_EQ(json::serialize(data.at("annotations")), "[]");
@@ -380,6 +379,15 @@ TEST_F(AnalyticsTest, BreakdownTopTenAndOther) {
             R"({"type":"video","id":"__other__","label":"Other"})");
   // K1 + K2 = 100 + 200.
   EXPECT_EQ(ValuesOf(r, 10, "breakdown_series"), (V{"0", "300"}));
+  // All twelve clips' first snapshots fall on 03-01: one day, twelve videos.
+  EXPECT_EQ(json::serialize(data.at("baselines")),
+            std::string(R"([{"entity_id":")") + kP2 + R"(","date":"2026-03-01","video_count":12}])");
+  // The same for their creator (computed from the snapshots, not the rollups).
+  auto c = A(std::string("entity=creator&entity_id=") + kC3 +
+             "&metric=views&from=2026-03-01&to=2026-03-02");
+  ASSERT_EQ(c.status, 200) << c.body;
+  EXPECT_EQ(json::serialize(DataOf(c).at("baselines")),
+            std::string(R"([{"entity_id":")") + kC3 + R"(","date":"2026-03-01","video_count":12}])");
 }
 
 TEST_F(AnalyticsTest, CampaignOfACreatorAndAVideo) {

@@ -396,8 +396,6 @@ Result<std::optional<EntityInput>> LoadFromRollup(const RequestContext& ctx,
   const DateRange& range = req.range;
   const auto buckets = metrics::MakeBuckets(req.granularity, req.bucket_days, range.from, range.to);
   Store::RollupQuery q{.to = range.to,
-                       .baselines_from = range.from,
-                       .baselines_to = range.to,
                        .followers = req.needs_followers(),
                        .rank = std::nullopt,
                        .top = kBreakdownTop};
@@ -516,12 +514,23 @@ void AppendCsvRows(const char* kind, const AnalyticsRequest& req,
   }
 }
 
-struct BaselineOut {
+// A video's baselines are listed one by one, as /videos/{id}/stats lists them. An entity made of
+// videos lists, per local day, how many of its videos hold a baseline then: a project's chart
+// marks days, and one object per video would make a 90-day project answer megabytes long.
+struct VideoBaselineOut {
   Timestamp at;
   std::string video_id;
   SnapshotReason reason;
-  bool operator<(const BaselineOut& o) const {
+  bool operator<(const VideoBaselineOut& o) const {
     return std::tie(at, video_id) < std::tie(o.at, o.video_id);
+  }
+};
+struct BaselineDayOut {
+  DayNumber day;
+  std::string entity_id;
+  std::int64_t video_count;
+  bool operator<(const BaselineDayOut& o) const {
+    return std::tie(day, entity_id) < std::tie(o.day, o.entity_id);
   }
 };
 
@@ -669,37 +678,46 @@ Response Analytics(RequestContext& ctx) {
     return r;
   }
 
-  std::set<BaselineOut> baselines;
+  std::set<VideoBaselineOut> video_baselines;
+  std::vector<BaselineDayOut> baseline_days;
   std::optional<DayNumber> first_data;
   std::set<std::string> projects;
+  auto first_data_at = [&first_data](DayNumber d) {
+    first_data = first_data ? std::min(*first_data, d) : d;
+  };
+  const auto in_range = [&range](DayNumber d) { return d >= range.from && d <= range.to; };
   for (const EntityInput& e : entities) {
     projects.insert(e.project_id);
     if (e.rollup) {
-      if (e.rollup->first_day) {
-        first_data =
-            first_data ? std::min(*first_data, *e.rollup->first_day) : *e.rollup->first_day;
-      }
-      for (const auto& [video_id, b] : e.rollup->baselines) {
-        baselines.insert({b.snapshot_at, video_id, b.reason});
-      }
-    }
-    for (std::size_t i = 0; i < e.levels.size(); ++i) {
-      const auto& levels = e.levels[i];
-      if (!levels.days.empty()) {
-        DayNumber d = levels.days.front().day;
-        first_data = first_data ? std::min(*first_data, d) : d;
-      }
-      for (const auto& b : levels.baselines) {
-        if (b.day >= range.from && b.day <= range.to) {
-          baselines.insert({b.snapshot_at, e.rows[i].id, b.reason});
+      if (e.rollup->first_day) first_data_at(*e.rollup->first_day);
+      for (const metrics::RollupDay& d : e.rollup->days) {
+        if (d.baseline_videos > 0 && in_range(d.day)) {
+          baseline_days.push_back({d.day, e.id, d.baseline_videos});
         }
       }
     }
+    std::map<DayNumber, std::int64_t> videos_by_day;
+    for (std::size_t i = 0; i < e.levels.size(); ++i) {
+      const auto& levels = e.levels[i];
+      if (!levels.days.empty()) first_data_at(levels.days.front().day);
+      if (e.type == "video") {
+        for (const auto& b : levels.baselines) {
+          if (in_range(b.day)) video_baselines.insert({b.snapshot_at, e.rows[i].id, b.reason});
+        }
+        continue;
+      }
+      for (const metrics::DayLevel& d : levels.days) {
+        if (d.holds_baseline() && in_range(d.day)) ++videos_by_day[d.day];
+      }
+    }
+    if (e.type != "video") {
+      for (const auto& [day, count] : videos_by_day) baseline_days.push_back({day, e.id, count});
+    }
     for (const auto& c : e.creators) {
-      if (!c.empty())
-        first_data = first_data ? std::min(*first_data, c.front().day) : c.front().day;
+      if (!c.empty()) first_data_at(c.front().day);
     }
   }
+  std::sort(baseline_days.begin(), baseline_days.end());
   std::vector<Annotation> annotations;
   for (const std::string& project : projects) {
     if (project.empty()) continue;
@@ -728,11 +746,15 @@ Response Analytics(RequestContext& ctx) {
       w.EndArray();
     }
     w.Key("baselines").StartArray();
-    for (const auto& b : baselines) {
+    for (const auto& b : video_baselines) {
       w.StartObject().Key("entity_id").String(b.video_id).Key("snapshot_at").Time(b.at);
       w.Key("reason").String(b.reason == SnapshotReason::kTrackingResumed ? "tracking_resumed"
                                                                           : "video_added");
       w.EndObject();
+    }
+    for (const auto& b : baseline_days) {
+      w.StartObject().Key("entity_id").String(b.entity_id).Key("date").String(FormatDate(b.day));
+      w.Key("video_count").Int(b.video_count).EndObject();
     }
     w.EndArray();
     w.Key("annotations").StartArray();
@@ -893,8 +915,14 @@ std::string BuildAnalyticsOpenApi() {
   series_array();
   w.Key("breakdown_series");
   series_array();
-  w.Key("baselines").StartObject().Key("type").String("array").Key("items").StartObject();
-  w.Key("type").String("object").Key("properties").StartObject();
+  w.Key("baselines").StartObject().Key("type").String("array");
+  w.Key("description")
+      .String(
+          "entity=video: each baseline snapshot in the range, as /videos/{id}/stats lists them. "
+          "creator, campaign, project: per local day in the range, how many of the entity's "
+          "videos hold a baseline that day.");
+  w.Key("items").StartObject().Key("oneOf").StartArray();
+  w.StartObject().Key("type").String("object").Key("properties").StartObject();
   w.Key("entity_id");
   TypeSchema(w, "string", false, "uuid");
   w.Key("snapshot_at");
@@ -903,7 +931,18 @@ std::string BuildAnalyticsOpenApi() {
   EnumSchema(w, {"video_added", "tracking_resumed"});
   w.EndObject();
   Required(w, {"entity_id", "snapshot_at", "reason"});
-  w.EndObject().EndObject();
+  w.EndObject();
+  w.StartObject().Key("type").String("object").Key("properties").StartObject();
+  w.Key("entity_id");
+  TypeSchema(w, "string", false, "uuid");
+  w.Key("date");
+  TypeSchema(w, "string", false, "date");
+  w.Key("video_count");
+  TypeSchema(w, "integer");
+  w.EndObject();
+  Required(w, {"entity_id", "date", "video_count"});
+  w.EndObject();
+  w.EndArray().EndObject().EndObject();
   w.Key("annotations").StartObject().Key("type").String("array").Key("items");
   TypeSchema(w, "object");
   w.EndObject();

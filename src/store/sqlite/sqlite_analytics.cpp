@@ -49,23 +49,6 @@ constexpr const char* kRollupFirstDay =
     "AND first_videos > 0";
 constexpr const char* kRollupMemberCount =
     "SELECT count(*) FROM rollup_members WHERE org_id = ?1 AND scope_kind = ?2 AND scope_id = ?3";
-constexpr const char* kRollupBaselines =
-    "SELECT v.id, d.day, d.baselines FROM rollup_members m "
-    "JOIN video_days d ON d.video_seq = m.video_seq AND d.day BETWEEN ?4 AND ?5 "
-    "AND d.baseline_count > 0 JOIN videos v ON v.seq = m.video_seq "
-    "WHERE m.org_id = ?1 AND m.scope_kind = ?2 AND m.scope_id = ?3";
-// A project holds most of its organization's videos: its baselines are found from the days that
-// hold one (the partial index), each checked for membership, rather than by a lookup per member.
-constexpr const char* kProjectBaselines =
-    "SELECT v.id, d.day, d.baselines FROM video_days d CROSS JOIN rollup_members m "
-    "ON m.video_seq = d.video_seq AND m.scope_kind = ?2 AND m.scope_id = ?3 "
-    "JOIN videos v ON v.seq = d.video_seq "
-    "WHERE d.day BETWEEN ?4 AND ?5 AND d.baseline_count > 0 AND m.org_id = ?1";
-// Baselines in the range over the organization's projects: what a scan of the partial index
-// of baseline days would read.
-constexpr const char* kOrgBaselinesInRange =
-    "SELECT COALESCE(sum(baseline_videos), 0) FROM rollup_days WHERE org_id = ?1 "
-    "AND scope_kind = ?2 AND day BETWEEN ?3 AND ?4";
 constexpr const char* kRollupCreators =
     "SELECT DISTINCT v.creator_id FROM rollup_members m JOIN videos v ON v.seq = m.video_seq "
     "WHERE m.org_id = ?1 AND m.scope_kind = ?2 AND m.scope_id = ?3 AND v.creator_id IS NOT NULL "
@@ -265,32 +248,6 @@ Result<std::optional<Store::AnalyticsRollup>> SqliteStore::ReadAnalyticsRollup(
       auto s = db->Prepare(kRollupFirstDay);
       s.Bind(1, org_id).Bind(2, k).Bind(3, entity_id);
       if (s.Step() && !s.IsNull(0)) out.first_day = static_cast<DayNumber>(s.Int(0));
-    }
-    {
-      // A campaign's baselines: one lookup per member, unless the range holds fewer baseline days
-      // in the whole organization than the campaign has members (a range after the videos'
-      // first days): then the partial index of baseline days is the cheaper way in.
-      bool scan_baseline_days = kind == RollupScope::kProject;
-      if (!scan_baseline_days) {
-        auto members = db->Prepare(kRollupMemberCount);
-        members.Bind(1, org_id).Bind(2, k).Bind(3, entity_id);
-        std::int64_t member_count = members.Step() ? members.Int(0) : 0;
-        auto days = db->Prepare(kOrgBaselinesInRange);
-        days.Bind(1, org_id).Bind(2, static_cast<int>(RollupScope::kProject));
-        days.Bind(3, query.baselines_from).Bind(4, query.baselines_to);
-        scan_baseline_days = days.Step() && days.Int(0) < member_count;
-      }
-      auto s = db->Prepare(scan_baseline_days ? kProjectBaselines : kRollupBaselines);
-      s.Bind(1, org_id).Bind(2, k).Bind(3, entity_id);
-      s.Bind(4, query.baselines_from).Bind(5, query.baselines_to);
-      std::vector<metrics::Baseline> day;
-      while (s.Step()) {
-        day.clear();
-        if (!DecodeDayBaselines(s.Text(2), static_cast<DayNumber>(s.Int(1)), &day)) {
-          throw SqliteError(SQLITE_CORRUPT, "malformed video_days.baselines");
-        }
-        for (const auto& b : day) out.baselines.emplace_back(s.Text(0), b);
-      }
     }
     if (query.followers) {
       std::vector<std::string> creators;
