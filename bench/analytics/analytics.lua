@@ -1,7 +1,8 @@
 -- wrk script for the Analytics benchmark: each request takes the next path of a file of
--- request paths (one per line, distinct, already shuffled by run.sh), starting at OFFSET, so
--- that no answer can come from an earlier identical request unless the whole list has been
--- walked; run.sh moves OFFSET past what earlier runs asked.
+-- request paths (one per line, already shuffled by run.sh), starting at OFFSET, and adds
+-- `&bench_request=N`, N counting up from OFFSET: a parameter the API ignores but the answer cache
+-- keys on (it keys on the query string), so that no answer comes from an earlier request. run.sh
+-- moves OFFSET past what earlier runs asked.
 --
 -- wrk ... -s analytics.lua URL -- PATHS_FILE OFFSET [count]
 --   count  count the answers that say "cached":true (reads every body: costs client CPU)
@@ -12,7 +13,7 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local paths, pos, counting
+local paths, pos, serial, counting
 
 function init(args)
   local offset = tonumber(args[2] or "0")
@@ -23,6 +24,7 @@ function init(args)
   end
   -- Each wrk thread starts at its own place in the list.
   pos = (offset + thread_index * 1000) % #paths
+  serial = offset + thread_index * 1000000000
   answers, cached = 0, 0
   if counting then
     response = function(status, headers, body)
@@ -34,7 +36,8 @@ end
 
 function request()
   pos = pos % #paths + 1
-  return wrk.format("GET", paths[pos])
+  serial = serial + 1
+  return wrk.format("GET", paths[pos] .. "&bench_request=" .. serial)
 end
 
 function done(summary, latency, requests)

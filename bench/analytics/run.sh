@@ -95,22 +95,17 @@ echo "project $project: $(sqlite3 "$db" "SELECT count(*) FROM videos WHERE proje
   "campaign $campaign: $(wc -l <"$work/campaign-seqs.txt") videos of $(sqlite3 "$db" "SELECT count(*) FROM campaign_items WHERE campaign_id = '$campaign'") creators"
 
 # 62 distinct 90-day windows (from = 2025-12-01 .. 2026-01-31; the snapshots cover 2026-01-01 ..
-# 2026-03-31). The server caches answers by their query string (until the data changes), so each
-# window is also asked with its parameters in every one of 120 orders: 7,440 distinct questions
-# with the same answer per window, shuffled, more than a run asks (the count below checks it).
+# 2026-03-31), shuffled. The server caches answers by their query string (until the data
+# changes): analytics.lua makes each request a question not asked before by a parameter the API
+# ignores (the count below checks it).
 python3 - "$run" "$project" "$campaign" <<'PY'
-import datetime, itertools, random, sys
+import datetime, random, sys
 run, project, campaign = sys.argv[1:]
 d0 = datetime.date(2025, 12, 1)
 windows = [(d0 + datetime.timedelta(days=k), d0 + datetime.timedelta(days=k + 89)) for k in range(62)]
-for name, fixed in (("project", [("entity", "project"), ("entity_id", project), ("metric", "views")]),
-                    ("campaign", [("entity", "campaign"), ("entity_id", campaign),
-                                  ("metric", "views&breakdown=video")])):
-    paths = []
-    for a, b in windows:
-        params = fixed + [("from", str(a)), ("to", str(b))]
-        for order in itertools.permutations(params):
-            paths.append("/api/v1/analytics?" + "&".join("%s=%s" % kv for kv in order))
+for name, fixed in (("project", "entity=project&entity_id=%s&metric=views" % project),
+                    ("campaign", "entity=campaign&entity_id=%s&metric=views&breakdown=video" % campaign)):
+    paths = ["/api/v1/analytics?%s&from=%s&to=%s" % (fixed, a, b) for a, b in windows]
     random.Random(5).shuffle(paths)
     with open("%s/%s.paths" % (run, name), "w") as f:
         f.writelines(p + "\n" for p in paths)
@@ -275,9 +270,8 @@ for s in project campaign; do
   wrk -t1 -c4 -d5s --timeout 30s -H "Authorization: Bearer $key" -s "$here/analytics.lua" \
     "$base" -- "$run/$s.paths" "${offset[$s]:-3}" count >"$run/count.txt"
   asked "$s" "$run/count.txt" 4
-  printf '  %-12s %s; %s of %s distinct questions asked in this run\n' "$s" \
-    "$(grep 'cached answers' "$run/count.txt" || echo 'none counted')" "${offset[$s]}" \
-    "$(wc -l <"$run/$s.paths")"
+  printf '  %-12s %s; %s requests in this run\n' "$s" \
+    "$(grep 'cached answers' "$run/count.txt" || echo 'none counted')" "${offset[$s]}"
 done
 echo "load average after: $(load)"
 
