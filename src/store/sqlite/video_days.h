@@ -25,10 +25,19 @@ namespace goatherd::sqlite {
 void WriteVideoDays(Db& db, std::int64_t video_seq, const metrics::DayLevels& levels,
                     std::optional<DayNumber> from_day);
 
+// What of a day row a reader needs: decoding columns is most of a read's cost (SQLite decodes
+// each asked column of each row), and a derived series needs few of them.
+enum class DayColumns {
+  kAll,
+  kGains,           // day, gains, baseline count and baselines; the rest left 0
+  kGainsAndLevels,  // kGains and the levels
+};
+
 // Reads the rows of days [from, to] into *out (zone set to `zone`; days and their baselines only
 // within the range).
 void ReadVideoDays(Db& db, std::int64_t video_seq, DayNumber from, DayNumber to,
-                   const date::time_zone* zone, metrics::DayLevels* out);
+                   const date::time_zone* zone, metrics::DayLevels* out,
+                   DayColumns columns = DayColumns::kAll);
 
 // The video's first day with a snapshot, from its rows.
 std::optional<DayNumber> FirstVideoDay(Db& db, std::int64_t video_seq);
