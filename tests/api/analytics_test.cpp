@@ -380,14 +380,16 @@ TEST_F(AnalyticsTest, BreakdownTopTenAndOther) {
   // K1 + K2 = 100 + 200.
   EXPECT_EQ(ValuesOf(r, 10, "breakdown_series"), (V{"0", "300"}));
   // All twelve clips' first snapshots fall on 03-01: one day, twelve videos.
-  EXPECT_EQ(json::serialize(data.at("baselines")),
-            std::string(R"([{"entity_id":")") + kP2 + R"(","date":"2026-03-01","video_count":12}])");
+  EXPECT_EQ(
+      json::serialize(data.at("baselines")),
+      std::string(R"([{"entity_id":")") + kP2 + R"(","date":"2026-03-01","video_count":12}])");
   // The same for their creator (computed from the snapshots, not the rollups).
   auto c = A(std::string("entity=creator&entity_id=") + kC3 +
              "&metric=views&from=2026-03-01&to=2026-03-02");
   ASSERT_EQ(c.status, 200) << c.body;
-  EXPECT_EQ(json::serialize(DataOf(c).at("baselines")),
-            std::string(R"([{"entity_id":")") + kC3 + R"(","date":"2026-03-01","video_count":12}])");
+  EXPECT_EQ(
+      json::serialize(DataOf(c).at("baselines")),
+      std::string(R"([{"entity_id":")") + kC3 + R"(","date":"2026-03-01","video_count":12}])");
 }
 
 TEST_F(AnalyticsTest, CampaignOfACreatorAndAVideo) {

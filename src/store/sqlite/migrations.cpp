@@ -551,6 +551,12 @@ constexpr const char* kCreatorStatusIndex = R"sql(
 CREATE INDEX videos_creator_status ON videos (creator_id, tracking_status);
 )sql";
 
+// Analytics lists a project's or campaign's baselines per day from rollup_days now, so nothing
+// reads baseline days across videos: the partial index only cost writes.
+constexpr const char* kDropBaselineDayIndex = R"sql(
+DROP INDEX video_days_baselines;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitial},
     {2, "video stats: cohort sums, stats generation", kVideoStats},
@@ -567,6 +573,7 @@ constexpr Migration kMigrations[] = {
     {13, "aggregate indexes", kAggregateIndexes},
     {14, "analytics rollups", kRollups},
     {15, "creator status index", kCreatorStatusIndex},
+    {16, "drop the baseline day index", kDropBaselineDayIndex},
 };
 
 }  // namespace
