@@ -554,7 +554,15 @@ CREATE INDEX videos_creator_status ON videos (creator_id, tracking_status);
 // Analytics lists a project's or campaign's baselines per day from rollup_days now, so nothing
 // reads baseline days across videos: the partial index only cost writes.
 constexpr const char* kDropBaselineDayIndex = R"sql(
-DROP INDEX video_days_baselines;
+DROP INDEX IF EXISTS video_days_baselines;
+)sql";
+
+// Every video read joins its live project and its creator's handle and status (video_rows.h):
+// indexes that hold what those joins read answer them without a visit to the table rows — 200
+// fewer row lookups in a 100-video list page.
+constexpr const char* kVideoJoinIndexes = R"sql(
+CREATE INDEX projects_id_deleted ON projects (id, deleted_at);
+CREATE INDEX creators_handle_status ON creators (id, tiktok_handle, status);
 )sql";
 
 constexpr Migration kMigrations[] = {
@@ -574,6 +582,7 @@ constexpr Migration kMigrations[] = {
     {14, "analytics rollups", kRollups},
     {15, "creator status index", kCreatorStatusIndex},
     {16, "drop the baseline day index", kDropBaselineDayIndex},
+    {17, "video join indexes", kVideoJoinIndexes},
 };
 
 }  // namespace
