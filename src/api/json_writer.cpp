@@ -50,6 +50,10 @@ JsonWriter& JsonWriter::Double(double v) {
   return Raw(out);
 }
 
-JsonWriter& JsonWriter::Time(Timestamp t) { return String(FormatTimestamp(t)); }
+JsonWriter& JsonWriter::Time(Timestamp t) {
+  char text[kTimestampLength];  // ASCII: nothing to validate
+  PutTimestamp(text, t);
+  return Did(writer_.String(text, static_cast<rapidjson::SizeType>(kTimestampLength)));
+}
 
 }  // namespace goatherd::api

@@ -49,18 +49,23 @@ void PutDate(char* out, DayNumber day) {
 
 // Formatting by hand rather than through date::format: it runs for every timestamp of every
 // response, and the stream-based formatter cost half of a list request.
-std::string FormatTimestamp(std::int64_t unix_seconds) {
+void PutTimestamp(char* out, std::int64_t unix_seconds) {
   std::int64_t days = unix_seconds >= 0 ? unix_seconds / 86400 : (unix_seconds - 86399) / 86400;
   auto secs = static_cast<unsigned>(unix_seconds - days * 86400);
-  char buf[20];
-  PutDate(buf, static_cast<DayNumber>(days));
-  buf[10] = 'T';
-  PutDigits(buf + 11, secs / 3600, 2);
-  buf[13] = ':';
-  PutDigits(buf + 14, secs / 60 % 60, 2);
-  buf[16] = ':';
-  PutDigits(buf + 17, secs % 60, 2);
-  return std::string(buf, 19) + 'Z';
+  PutDate(out, static_cast<DayNumber>(days));
+  out[10] = 'T';
+  PutDigits(out + 11, secs / 3600, 2);
+  out[13] = ':';
+  PutDigits(out + 14, secs / 60 % 60, 2);
+  out[16] = ':';
+  PutDigits(out + 17, secs % 60, 2);
+  out[19] = 'Z';
+}
+
+std::string FormatTimestamp(std::int64_t unix_seconds) {
+  std::string out(kTimestampLength, '\0');
+  PutTimestamp(out.data(), unix_seconds);
+  return out;
 }
 
 std::optional<std::int64_t> ParseTimestamp(std::string_view s) {

@@ -19,6 +19,10 @@ using DayNumber = std::int32_t;
 
 // "2026-01-01T08:00:00Z" for a unix time in seconds.
 std::string FormatTimestamp(std::int64_t unix_seconds);
+// The same kTimestampLength characters written at `out` (no terminator): for writers that
+// would only copy the string.
+constexpr std::size_t kTimestampLength = 20;
+void PutTimestamp(char* out, std::int64_t unix_seconds);
 // Accepts RFC 3339 with `Z` or a numeric offset and optional fractional seconds (truncated).
 std::optional<std::int64_t> ParseTimestamp(std::string_view text);
 

@@ -1,5 +1,8 @@
 #include "core/utf8.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace goatherd {
 namespace {
 
@@ -36,6 +39,14 @@ std::size_t ValidSequenceLength(std::string_view text, std::size_t i) {
 
 bool IsValidUtf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
+    // Runs of ASCII, most of what is checked (every string of every answer), a word at a time.
+    std::uint64_t word;
+    while (i + sizeof word <= text.size()) {
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if ((word & 0x8080808080808080ULL) != 0) break;
+      i += sizeof word;
+    }
+    if (i == text.size()) break;
     std::size_t n = ValidSequenceLength(text, i);
     if (n == 0) return false;
     i += n;
