@@ -25,30 +25,38 @@ void Router::Add(Route route) {
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
   Match match;
   if (path.empty() || path[0] != '/') return match;
-  std::vector<std::string> segments = Split(path);
+  std::vector<std::string_view> segments;
+  for (std::size_t start = 1; start <= path.size();) {
+    std::size_t slash = std::min(path.find('/', start), path.size());
+    segments.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  auto is_param = [](const std::string& s) {
+    return s.size() > 2 && s.front() == '{' && s.back() == '}';
+  };
   // A literal segment beats a parameter (`/videos/export` over `/videos/{id}`), whatever the
-  // order of registration: candidates with fewer parameters are tried first.
+  // order of registration: candidates with fewer parameters are tried first. Parameters are
+  // collected for the winner only (this runs for every request).
   const Route* best = nullptr;
   std::size_t best_params = 0;
   for (const Route& route : routes_) {
     if (route.segments.size() != segments.size()) continue;
-    std::map<std::string, std::string> params;
+    std::size_t params = 0;
     bool same = true;
     for (std::size_t i = 0; i < segments.size() && same; ++i) {
       const std::string& want = route.segments[i];
-      if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
-        if (segments[i].empty()) same = false;
-        params[want.substr(1, want.size() - 2)] = segments[i];
+      if (is_param(want)) {
+        same = !segments[i].empty();
+        ++params;
       } else {
         same = want == segments[i];
       }
     }
     if (!same) continue;
     if (route.method == method) {
-      if (!best || params.size() < best_params) {
+      if (!best || params < best_params) {
         best = &route;
-        best_params = params.size();
-        match.params = std::move(params);
+        best_params = params;
       }
       continue;
     }
@@ -58,6 +66,10 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
     }
   }
   if (best) {
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+      const std::string& want = best->segments[i];
+      if (is_param(want)) match.params[want.substr(1, want.size() - 2)] = segments[i];
+    }
     match.route = best;
     match.allowed.clear();
   }
