@@ -31,10 +31,11 @@ bool Stmt::Step() {
   Fail(sqlite3_db_handle(stmt_), rc);
 }
 
-std::string Stmt::Text(int col) const {
+std::string Stmt::Text(int col) const { return std::string(View(col)); }
+std::string_view Stmt::View(int col) const {
   auto* p = reinterpret_cast<const char*>(sqlite3_column_blob(stmt_, col));
   int n = sqlite3_column_bytes(stmt_, col);
-  return p ? std::string(p, static_cast<std::size_t>(n)) : std::string();
+  return p ? std::string_view(p, static_cast<std::size_t>(n)) : std::string_view();
 }
 std::optional<std::string> Stmt::OptText(int col) const {
   if (IsNull(col)) return std::nullopt;

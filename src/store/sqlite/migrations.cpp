@@ -565,6 +565,17 @@ CREATE INDEX projects_id_deleted ON projects (id, deleted_at);
 CREATE INDEX creators_handle_status ON creators (id, tiktok_handle, status);
 )sql";
 
+// Each video's day rows packed into one value (video_days.h, EncodeDaySeries) for the stats
+// endpoint. Every video is marked for the deferred sync, which writes them at the next start
+// (readers compute from the snapshots until then, as after migration 9).
+constexpr const char* kDaySeries = R"sql(
+CREATE TABLE video_day_series (
+  video_seq INTEGER PRIMARY KEY REFERENCES videos (seq) ON DELETE CASCADE,
+  days      BLOB NOT NULL
+);
+UPDATE videos SET cohort_dirty = 1;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitial},
     {2, "video stats: cohort sums, stats generation", kVideoStats},
@@ -583,6 +594,7 @@ constexpr Migration kMigrations[] = {
     {15, "creator status index", kCreatorStatusIndex},
     {16, "drop the baseline day index", kDropBaselineDayIndex},
     {17, "video join indexes", kVideoJoinIndexes},
+    {18, "packed video day series", kDaySeries},
 };
 
 }  // namespace

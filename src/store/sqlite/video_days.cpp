@@ -1,6 +1,8 @@
 #include "store/sqlite/video_days.h"
 
 #include <charconv>
+#include <climits>
+#include <cstdint>
 
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/video_rows.h"
@@ -37,6 +39,10 @@ void WriteVideoDays(Db& db, std::int64_t video_seq, const metrics::DayLevels& le
     }
     s.Exec();
   }
+  db.Prepare("INSERT OR REPLACE INTO video_day_series (video_seq, days) VALUES (?, ?)")
+      .Bind(1, video_seq)
+      .BindBlob(2, EncodeDaySeries(levels))
+      .Exec();
 }
 
 namespace {
@@ -104,6 +110,99 @@ std::string EncodeDayBaselines(const metrics::DayLevels& levels, DayNumber day) 
     out += std::to_string(static_cast<int>(b.reason));
   }
   return out;
+}
+
+namespace {
+
+void PutVarint(std::int64_t value, std::string* out) {
+  // Zigzag: small magnitudes of either sign take few bytes.
+  auto v = (static_cast<std::uint64_t>(value) << 1) ^ static_cast<std::uint64_t>(value >> 63);
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+bool GetVarint(const char*& p, const char* end, std::int64_t* value) {
+  std::uint64_t v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (p == end) return false;
+    auto byte = static_cast<unsigned char>(*p++);
+    v |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
+    if (byte < 0x80) {
+      *value = static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string EncodeDaySeries(const metrics::DayLevels& levels) {
+  std::string out;
+  out.reserve(levels.days.size() * 24);
+  DayNumber previous = 0;
+  for (std::size_t i = 0; i < levels.days.size(); ++i) {
+    const metrics::DayLevel& d = levels.days[i];
+    PutVarint(i == 0 ? d.day : d.day - previous, &out);
+    previous = d.day;
+    for (std::int64_t v : d.level) PutVarint(v, &out);
+    for (std::int64_t v : d.gain) PutVarint(v, &out);
+    PutVarint(d.baseline_count, &out);
+    if (d.baseline_count > 0) {
+      std::string baselines = EncodeDayBaselines(levels, d.day);
+      PutVarint(static_cast<std::int64_t>(baselines.size()), &out);
+      out += baselines;
+    }
+  }
+  return out;
+}
+
+bool DecodeDaySeries(std::string_view packed, DayNumber from, DayNumber to,
+                     const date::time_zone* zone, metrics::DayLevels* out,
+                     std::optional<DayNumber>* first_day) {
+  out->zone = zone;
+  out->days.clear();
+  out->baselines.clear();
+  *first_day = std::nullopt;
+  const char* p = packed.data();
+  const char* end = p + packed.size();
+  std::int64_t day = 0;
+  while (p < end) {
+    std::int64_t step = 0, baseline_count = 0;
+    if (!GetVarint(p, end, &step)) return false;
+    day = first_day->has_value() ? day + step : step;
+    if (day < INT32_MIN || day > INT32_MAX) return false;
+    if (!first_day->has_value()) *first_day = static_cast<DayNumber>(day);
+    metrics::DayLevel d;
+    d.day = static_cast<DayNumber>(day);
+    for (auto& v : d.level) {
+      if (!GetVarint(p, end, &v)) return false;
+    }
+    for (auto& v : d.gain) {
+      if (!GetVarint(p, end, &v)) return false;
+    }
+    if (!GetVarint(p, end, &baseline_count) || baseline_count < 0 || baseline_count > INT32_MAX) {
+      return false;
+    }
+    d.baseline_count = static_cast<int>(baseline_count);
+    std::string_view baselines;
+    if (d.baseline_count > 0) {
+      std::int64_t length = 0;
+      if (!GetVarint(p, end, &length) || length < 0 || length > end - p) return false;
+      baselines = std::string_view(p, static_cast<std::size_t>(length));
+      p += length;
+    }
+    if (d.day < from) continue;
+    if (d.day > to) break;
+    if (d.baseline_count > 0 && !DecodeDayBaselines(baselines, d.day, &out->baselines)) {
+      return false;
+    }
+    out->days.push_back(d);
+  }
+  return true;
 }
 
 bool DecodeDayBaselines(std::string_view text, DayNumber day, std::vector<metrics::Baseline>* out) {
@@ -205,10 +304,21 @@ Result<VideoStatsSource> SqliteStore::ReadVideoStats(
       dirty = v.Int(3) != 0;
     }
     if (days && days->timezone == org->timezone && !org->rebuilding && !dirty) {
-      // One row per day; growth_rate_pop reads the day before the range too.
-      ReadVideoDays(*db, seq, days->from - 1, days->to, ZoneOrUtc(org->timezone), &out.levels,
-                    days->levels ? DayColumns::kGainsAndLevels : DayColumns::kGains);
-      out.first_day = FirstVideoDay(*db, seq);
+      // The packed days; growth_rate_pop reads the day before the range too. A video written
+      // before migration 18 has no packed row until its next change: its day rows then.
+      auto packed = db->Prepare("SELECT days FROM video_day_series WHERE video_seq = ?");
+      packed.Bind(1, seq);
+      const date::time_zone* zone = ZoneOrUtc(org->timezone);
+      if (packed.Step()) {
+        if (!DecodeDaySeries(packed.View(0), days->from - 1, days->to, zone, &out.levels,
+                             &out.first_day)) {
+          throw SqliteError(SQLITE_CORRUPT, "malformed video_day_series.days");
+        }
+      } else {
+        ReadVideoDays(*db, seq, days->from - 1, days->to, zone, &out.levels,
+                      days->levels ? DayColumns::kGainsAndLevels : DayColumns::kGains);
+        out.first_day = FirstVideoDay(*db, seq);
+      }
       out.from_days = true;
       return out;
     }

@@ -20,7 +20,8 @@
 namespace goatherd::sqlite {
 
 // Replaces the video's rows from local day `from_day` on (all rows when nullopt) by those of
-// `levels` (computed in the organization's zone). A snapshot changed at instant t can only change
+// `levels` (all of the video's days, computed in the organization's zone), and its packed series
+// (below). A snapshot changed at instant t can only change
 // the days from LocalDay(t) on: day levels are one forward pass over the snapshots in time order.
 void WriteVideoDays(Db& db, std::int64_t video_seq, const metrics::DayLevels& levels,
                     std::optional<DayNumber> from_day);
@@ -41,6 +42,20 @@ void ReadVideoDays(Db& db, std::int64_t video_seq, DayNumber from, DayNumber to,
 
 // The video's first day with a snapshot, from its rows.
 std::optional<DayNumber> FirstVideoDay(Db& db, std::int64_t video_seq);
+
+// The same rows packed into one value per video (table video_day_series, written by
+// WriteVideoDays): what a derived series reads (DayColumns::kGainsAndLevels), for the stats
+// endpoint, which reads one video's days per request. One row and one column instead of one row
+// per day: SQLite's per-row and per-column work was most of an answer's cost. Each day: the day
+// (the first as a number, then the gap to the previous), the five levels, the five gains, the
+// baseline count, and when it is not 0 the day's baselines as in video_days.baselines, each
+// integer a zigzag varint, the baselines text preceded by its length.
+std::string EncodeDaySeries(const metrics::DayLevels& levels);
+// Decodes the days [from, to] of a packed series into *out (as ReadVideoDays with
+// kGainsAndLevels; zone set to `zone`) and its first day into *first_day; false when malformed.
+bool DecodeDaySeries(std::string_view packed, DayNumber from, DayNumber to,
+                     const date::time_zone* zone, metrics::DayLevels* out,
+                     std::optional<DayNumber>* first_day);
 
 // The baselines of one day as stored in video_days.baselines ("<snapshot_at>:<reason>" items
 // joined by ','); exposed for tests.

@@ -112,6 +112,24 @@ class VideoDaysTest : public ::testing::Test {
       SCOPED_TRACE("columns " + std::to_string(static_cast<int>(c)));
       ExpectSame(StoredRows(video_id, zone, c), want, c);
     }
+    // And the packed series holds the same days.
+    SCOPED_TRACE("packed series");
+    metrics::DayLevels packed;
+    std::optional<DayNumber> first_day;
+    ASSERT_TRUE(
+        DecodeDaySeries(StoredSeries(video_id), -100000, 100000, zone, &packed, &first_day));
+    ExpectSame(packed, want, DayColumns::kGainsAndLevels);
+    EXPECT_EQ(first_day, want.days.empty() ? std::nullopt : std::optional(want.days[0].day));
+  }
+
+  std::string StoredSeries(const std::string& video_id) {
+    auto db = store_->pool().Acquire();
+    auto s = db->Prepare(
+        "SELECT d.days FROM video_day_series d JOIN videos v ON v.seq = d.video_seq "
+        "WHERE v.id = ?");
+    s.Bind(1, video_id);
+    EXPECT_TRUE(s.Step()) << "no packed series for " << video_id;
+    return s.Text(0);
   }
 
   static void ExpectSame(const metrics::DayLevels& got, const metrics::DayLevels& want,
@@ -364,6 +382,48 @@ TEST(DayBaselinesEncoding, RoundTripsAndRefusesGarbage) {
     std::vector<metrics::Baseline> ignored;
     EXPECT_FALSE(DecodeDayBaselines(bad, 5, &ignored)) << bad;
   }
+}
+
+TEST(DaySeriesEncoding, PacksByHandAndDecodesARange) {
+  metrics::DayLevels levels;
+  levels.days.resize(2);
+  levels.days[0].day = 3;
+  levels.days[0].level[kViews] = 1000;
+  levels.days[0].baseline_count = 1;
+  levels.days[1].day = 5;
+  levels.days[1].level[kViews] = 1500;
+  levels.days[1].gain[kViews] = 500;
+  levels.baselines = {{10, SnapshotReason::kVideoAdded, 3}};
+  // Zigzag varints: day 3 -> 06; 1000 -> 2000 = D0 0F; baseline count 1 -> 02, then "10:1" of
+  // length 4 -> 08. The gap 2 -> 04; 1500 -> 3000 = B8 17; gain 500 -> 1000 = E8 07; count 0.
+  const std::string day1 =
+      std::string("\x06\xD0\x0F", 3) + std::string(9, '\0') + "\x02\x08" + "10:1";
+  const std::string day2 =
+      std::string("\x04\xB8\x17", 3) + std::string(4, '\0') + "\xE8\x07" + std::string(5, '\0');
+  const std::string packed = EncodeDaySeries(levels);
+  EXPECT_EQ(packed, day1 + day2);
+
+  metrics::DayLevels out;
+  std::optional<DayNumber> first_day;
+  ASSERT_TRUE(DecodeDaySeries(packed, 4, 10, nullptr, &out, &first_day));
+  EXPECT_EQ(first_day, 3);  // the video's first day, outside the range
+  ASSERT_EQ(out.days.size(), 1u);
+  EXPECT_EQ(out.days[0].day, 5);
+  EXPECT_EQ(out.days[0].level[kViews], 1500);
+  EXPECT_EQ(out.days[0].gain[kViews], 500);
+  EXPECT_TRUE(out.baselines.empty());
+  ASSERT_TRUE(DecodeDaySeries(packed, 0, 3, nullptr, &out, &first_day));
+  ASSERT_EQ(out.days.size(), 1u);
+  ASSERT_EQ(out.baselines.size(), 1u);
+  EXPECT_EQ(out.baselines[0].snapshot_at, 10);
+  ASSERT_TRUE(DecodeDaySeries("", 0, 10, nullptr, &out, &first_day));
+  EXPECT_FALSE(first_day.has_value());
+  // Cut anywhere inside a day, or with a baselines length past the end: refused.
+  for (std::size_t n = 1; n < day1.size(); ++n) {
+    EXPECT_FALSE(DecodeDaySeries(packed.substr(0, n), 0, 10, nullptr, &out, &first_day)) << n;
+  }
+  EXPECT_FALSE(DecodeDaySeries(std::string("\x06\xD0\x0F", 3) + std::string(9, '\0') + "\x02\x7E",
+                               0, 10, nullptr, &out, &first_day));
 }
 
 }  // namespace
