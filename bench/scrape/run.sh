@@ -47,6 +47,9 @@ if [[ ! -f $base.done ]]; then
   echo "imported in $(($(date +%s) - start)) s: $(tail -1 "$work/import.log")"
   touch "$base.done"
 fi
+# A world made by an older goatherd: brought to the current schema, with what a newer version
+# derives from the snapshots computed, once (serve would do it at every run's start otherwise).
+"$bin" migrate --db "$base" >/dev/null
 
 run=$(mktemp -d "$work/run.XXXXXX")
 pid=""

@@ -71,7 +71,10 @@ void AddServeOptions(CLI::App& cmd_ref, ServeOptions& opts) {
 
 void AddMigrateCommand(CLI::App& app, Run* run) {
   auto o = std::make_shared<DbOptions>();
-  auto* cmd = app.add_subcommand("migrate", "Bring the database schema to the current version");
+  auto* cmd = app.add_subcommand(
+      "migrate",
+      "Bring the database schema to the current version, and compute the figures a new "
+      "version derives from the snapshots (otherwise serve does it before it listens)");
   AddDbOption(*cmd, *o);
   cmd->callback([o, run] {
     *run = [o] {
@@ -79,6 +82,12 @@ void AddMigrateCommand(CLI::App& app, Run* run) {
       if (!store) return Fail(store.error().message);
       auto version = (*store)->Migrate();
       if (!version) return Fail("migration failed (see the log above)");
+      auto synced = (*store)->SyncDeferredWork();
+      if (!synced)
+        return Fail("cannot bring the running aggregates up to date: " + synced.error().message);
+      if (*synced > 0) {
+        spdlog::info("brought the running aggregates of {} videos up to date", *synced);
+      }
       std::printf("schema at version %d\n", *version);
       return 0;
     };
