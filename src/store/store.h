@@ -96,7 +96,6 @@ struct DaysRequest {
   std::string timezone;
   DayNumber from = 0;
   DayNumber to = 0;
-  bool levels = false;  // the day levels too (growth_rate_pop), not only gains and baselines
 };
 
 // What one video's stats answer is computed from, read in one transaction.

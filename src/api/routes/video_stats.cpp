@@ -316,12 +316,7 @@ Response VideoStats(RequestContext& ctx) {
   // A derived series needs one level per day, which the store keeps in the organization's zone;
   // the legacy shape lists the snapshots themselves.
   std::optional<DaysRequest> days;
-  if (!req->metrics.empty()) {
-    days = DaysRequest{.timezone = req->range.tz_name,
-                       .from = req->range.from,
-                       .to = req->range.to,
-                       .levels = req->base_metric.has_value()};
-  }
+  if (!req->metrics.empty()) days = DaysRequest{req->range.tz_name, req->range.from, req->range.to};
   // A hit under the current generation means the video existed when the answer was computed
   // and nothing changed since (a deletion bumps the generation), so it skips reading the
   // history; retention still depends on today and is checked either way.

@@ -47,50 +47,41 @@ void WriteVideoDays(Db& db, std::int64_t video_seq, const metrics::DayLevels& le
 
 namespace {
 
-// The columns of a day row: those every reader needs first, in the order ReadDayRow expects.
-#define GOATHERD_DAY_GAIN_COLUMNS                                                   \
-  "day, views_gained, likes_gained, comments_gained, shares_gained, saves_gained, " \
-  "baseline_count, baselines "
-#define GOATHERD_DAY_LEVEL_COLUMNS \
-  ", view_count, like_count, comment_count, share_count, save_count "
-#define GOATHERD_DAY_BASELINE_COLUMNS                                                         \
-  ", holds_video_added, baseline_views, baseline_likes, baseline_comments, baseline_shares, " \
-  "baseline_saves "
-#define GOATHERD_DAY_ROWS "FROM video_days WHERE video_seq = ? AND day BETWEEN ? AND ? ORDER BY day"
+// The columns of a day row in the order ReadDayRow expects.
+#define GOATHERD_VIDEO_DAY_COLUMNS                                                          \
+  "day, view_count, like_count, comment_count, share_count, save_count, views_gained, "     \
+  "likes_gained, comments_gained, shares_gained, saves_gained, baseline_count, "            \
+  "holds_video_added, baseline_views, baseline_likes, baseline_comments, baseline_shares, " \
+  "baseline_saves, baselines "
 
-void ReadDayRow(const Stmt& s, DayColumns columns, metrics::DayLevels* out) {
+void ReadDayRow(const Stmt& s, metrics::DayLevels* out) {
   metrics::DayLevel& d = out->days.emplace_back();
   d.day = static_cast<DayNumber>(s.Int(0));
-  for (int m = 0; m < kVideoMetricCount; ++m) d.gain[m] = s.Int(1 + m);
-  d.baseline_count = static_cast<int>(s.Int(6));
-  if (d.baseline_count > 0 && !DecodeDayBaselines(s.Text(7), d.day, &out->baselines)) {
-    throw SqliteError(SQLITE_CORRUPT, "malformed video_days.baselines");
+  for (int m = 0; m < kVideoMetricCount; ++m) {
+    d.level[m] = s.Int(1 + m);
+    d.gain[m] = s.Int(6 + m);
   }
-  if (columns == DayColumns::kGains) return;
-  for (int m = 0; m < kVideoMetricCount; ++m) d.level[m] = s.Int(8 + m);
-  if (columns == DayColumns::kGainsAndLevels) return;
-  d.holds_video_added = s.Int(13) != 0;
+  d.baseline_count = static_cast<int>(s.Int(11));
+  d.holds_video_added = s.Int(12) != 0;
   if (d.baseline_count > 0) {
-    for (int m = 0; m < kVideoMetricCount; ++m) d.last_baseline[m] = s.Int(14 + m);
+    for (int m = 0; m < kVideoMetricCount; ++m) d.last_baseline[m] = s.Int(13 + m);
+    if (!DecodeDayBaselines(s.View(18), d.day, &out->baselines)) {
+      throw SqliteError(SQLITE_CORRUPT, "malformed video_days.baselines");
+    }
   }
 }
 
 }  // namespace
 
 void ReadVideoDays(Db& db, std::int64_t video_seq, DayNumber from, DayNumber to,
-                   const date::time_zone* zone, metrics::DayLevels* out, DayColumns columns) {
+                   const date::time_zone* zone, metrics::DayLevels* out) {
   out->zone = zone;
   out->days.clear();
   out->baselines.clear();
-  // One literal per column set: Db::Prepare caches statements by the text's address.
-  auto s = db.Prepare(
-      columns == DayColumns::kGains ? "SELECT " GOATHERD_DAY_GAIN_COLUMNS GOATHERD_DAY_ROWS
-      : columns == DayColumns::kGainsAndLevels
-          ? "SELECT " GOATHERD_DAY_GAIN_COLUMNS GOATHERD_DAY_LEVEL_COLUMNS GOATHERD_DAY_ROWS
-          : "SELECT " GOATHERD_DAY_GAIN_COLUMNS GOATHERD_DAY_LEVEL_COLUMNS
-                GOATHERD_DAY_BASELINE_COLUMNS GOATHERD_DAY_ROWS);
+  auto s = db.Prepare("SELECT " GOATHERD_VIDEO_DAY_COLUMNS
+                      "FROM video_days WHERE video_seq = ? AND day BETWEEN ? AND ? ORDER BY day");
   s.Bind(1, video_seq).Bind(2, from).Bind(3, to);
-  while (s.Step()) ReadDayRow(s, columns, out);
+  while (s.Step()) ReadDayRow(s, out);
 }
 
 std::optional<DayNumber> FirstVideoDay(Db& db, std::int64_t video_seq) {
@@ -304,8 +295,9 @@ Result<VideoStatsSource> SqliteStore::ReadVideoStats(
       dirty = v.Int(3) != 0;
     }
     if (days && days->timezone == org->timezone && !org->rebuilding && !dirty) {
-      // The packed days; growth_rate_pop reads the day before the range too. A video written
-      // before migration 18 has no packed row until its next change: its day rows then.
+      // The packed days; growth_rate_pop reads the day before the range too. Without a packed
+      // row (written with the day rows; the deferred sync writes those of older databases),
+      // the day rows.
       auto packed = db->Prepare("SELECT days FROM video_day_series WHERE video_seq = ?");
       packed.Bind(1, seq);
       const date::time_zone* zone = ZoneOrUtc(org->timezone);
@@ -315,8 +307,7 @@ Result<VideoStatsSource> SqliteStore::ReadVideoStats(
           throw SqliteError(SQLITE_CORRUPT, "malformed video_day_series.days");
         }
       } else {
-        ReadVideoDays(*db, seq, days->from - 1, days->to, zone, &out.levels,
-                      days->levels ? DayColumns::kGainsAndLevels : DayColumns::kGains);
+        ReadVideoDays(*db, seq, days->from - 1, days->to, zone, &out.levels);
         out.first_day = FirstVideoDay(*db, seq);
       }
       out.from_days = true;

@@ -26,33 +26,25 @@ namespace goatherd::sqlite {
 void WriteVideoDays(Db& db, std::int64_t video_seq, const metrics::DayLevels& levels,
                     std::optional<DayNumber> from_day);
 
-// What of a day row a reader needs: decoding columns is most of a read's cost (SQLite decodes
-// each asked column of each row), and a derived series needs few of them.
-enum class DayColumns {
-  kAll,
-  kGains,           // day, gains, baseline count and baselines; the rest left 0
-  kGainsAndLevels,  // kGains and the levels
-};
-
 // Reads the rows of days [from, to] into *out (zone set to `zone`; days and their baselines only
 // within the range).
 void ReadVideoDays(Db& db, std::int64_t video_seq, DayNumber from, DayNumber to,
-                   const date::time_zone* zone, metrics::DayLevels* out,
-                   DayColumns columns = DayColumns::kAll);
+                   const date::time_zone* zone, metrics::DayLevels* out);
 
 // The video's first day with a snapshot, from its rows.
 std::optional<DayNumber> FirstVideoDay(Db& db, std::int64_t video_seq);
 
 // The same rows packed into one value per video (table video_day_series, written by
-// WriteVideoDays): what a derived series reads (DayColumns::kGainsAndLevels), for the stats
+// WriteVideoDays): the days, levels, gains and baselines a derived series reads, for the stats
 // endpoint, which reads one video's days per request. One row and one column instead of one row
 // per day: SQLite's per-row and per-column work was most of an answer's cost. Each day: the day
 // (the first as a number, then the gap to the previous), the five levels, the five gains, the
 // baseline count, and when it is not 0 the day's baselines as in video_days.baselines, each
 // integer a zigzag varint, the baselines text preceded by its length.
 std::string EncodeDaySeries(const metrics::DayLevels& levels);
-// Decodes the days [from, to] of a packed series into *out (as ReadVideoDays with
-// kGainsAndLevels; zone set to `zone`) and its first day into *first_day; false when malformed.
+// Decodes the days [from, to] of a packed series into *out (as ReadVideoDays, without the
+// baselines' own counts; zone set to `zone`) and its first day into *first_day; false when
+// malformed.
 bool DecodeDaySeries(std::string_view packed, DayNumber from, DayNumber to,
                      const date::time_zone* zone, metrics::DayLevels* out,
                      std::optional<DayNumber>* first_day);

@@ -86,14 +86,13 @@ class VideoDaysTest : public ::testing::Test {
   }
 
   // The rows as stored, read back through the store's own reader over all days.
-  metrics::DayLevels StoredRows(const std::string& video_id, const date::time_zone* zone,
-                                DayColumns columns = DayColumns::kAll) {
+  metrics::DayLevels StoredRows(const std::string& video_id, const date::time_zone* zone) {
     auto db = store_->pool().Acquire();
     auto s = db->Prepare("SELECT seq FROM videos WHERE id = ?");
     s.Bind(1, video_id);
     EXPECT_TRUE(s.Step());
     metrics::DayLevels levels;
-    ReadVideoDays(*db, s.Int(0), -100000, 100000, zone, &levels, columns);
+    ReadVideoDays(*db, s.Int(0), -100000, 100000, zone, &levels);
     return levels;
   }
 
@@ -107,18 +106,14 @@ class VideoDaysTest : public ::testing::Test {
   void ExpectRowsMatchSnapshots(const std::string& video_id, const std::string& timezone) {
     const date::time_zone* zone = FindTimeZone(timezone);
     const metrics::DayLevels want = FromSnapshots(video_id, zone);
-    // Every column set reads what it promises.
-    for (DayColumns c : {DayColumns::kAll, DayColumns::kGainsAndLevels, DayColumns::kGains}) {
-      SCOPED_TRACE("columns " + std::to_string(static_cast<int>(c)));
-      ExpectSame(StoredRows(video_id, zone, c), want, c);
-    }
+    ExpectSame(StoredRows(video_id, zone), want);
     // And the packed series holds the same days.
     SCOPED_TRACE("packed series");
     metrics::DayLevels packed;
     std::optional<DayNumber> first_day;
     ASSERT_TRUE(
         DecodeDaySeries(StoredSeries(video_id), -100000, 100000, zone, &packed, &first_day));
-    ExpectSame(packed, want, DayColumns::kGainsAndLevels);
+    ExpectSame(packed, want, /*with_baseline_counts=*/false);
     EXPECT_EQ(first_day, want.days.empty() ? std::nullopt : std::optional(want.days[0].day));
   }
 
@@ -133,7 +128,7 @@ class VideoDaysTest : public ::testing::Test {
   }
 
   static void ExpectSame(const metrics::DayLevels& got, const metrics::DayLevels& want,
-                         DayColumns columns = DayColumns::kAll) {
+                         bool with_baseline_counts = true) {
     ASSERT_EQ(got.days.size(), want.days.size());
     for (std::size_t i = 0; i < want.days.size(); ++i) {
       const auto& g = got.days[i];
@@ -142,10 +137,8 @@ class VideoDaysTest : public ::testing::Test {
       EXPECT_EQ(g.day, w.day);
       EXPECT_EQ(g.gain, w.gain);
       EXPECT_EQ(g.baseline_count, w.baseline_count);
-      if (columns != DayColumns::kGains) {
-        EXPECT_EQ(g.level, w.level);
-      }
-      if (columns != DayColumns::kAll) continue;
+      EXPECT_EQ(g.level, w.level);
+      if (!with_baseline_counts) continue;
       EXPECT_EQ(g.holds_video_added, w.holds_video_added);
       if (w.holds_baseline()) {
         EXPECT_EQ(g.last_baseline, w.last_baseline);
