@@ -1,3 +1,5 @@
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -11,6 +13,7 @@ void AddDbOption(CLI::App& cmd, DbOptions& options) {
 }
 
 int Fail(const std::string& message, int status) {
+  spdlog::default_logger_raw()->flush();  // the log lines before it come first
   std::fprintf(stderr, "goatherd: %s\n", message.c_str());
   return status;
 }

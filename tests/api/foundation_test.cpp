@@ -5,6 +5,7 @@
 #include <atomic>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <latch>
@@ -176,8 +177,16 @@ TEST_F(ApiTest, LogNamesTheRequestIdAndNeverTheKey) {
   Call("GET", "/api/v1/projects", key_, std::nullopt, {{"X-Request-Id", "log-check-7"}});
   Call("POST", "/api/v1/projects", reader, R"({"name":"x"})");
   Get("/api/v1/projects", "tga_" + key_.substr(4, 60) + "ffff");  // unknown key
-  std::ifstream in(dir_->File("server.log"));
-  std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The server writes its log in blocks, each line within a second: wait for the third one.
+  std::string log;
+  for (int i = 0; i < 50; ++i) {
+    std::ifstream in(dir_->File("server.log"));
+    log.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (log.find("log-check-7") != std::string::npos && log.find(" 401 ") != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   EXPECT_NE(log.find("log-check-7"), std::string::npos) << log;
   // Not even the part after the public prefix (tga_ and 8 hex digits are shown by `keys list`).
   EXPECT_EQ(log.find(key_.substr(12)), std::string::npos);
