@@ -238,8 +238,15 @@ for r in $(seq 1 "$rounds"); do
   sqlite_run 1
   sqlite_run 2
   wrk_run engagement_cached "$key" "$connections" "$pid" "${eng_fixed[@]}"
-  wrk_run cohort_latency "$key" "$lat_connections" "$pid" "${coh_random[@]}"
-  wrk_run cohort_latency_small "$key_small" "$lat_connections" "${pids[1]}" "${coh_small[@]}"
+  # The two sizes take turns going first, so that neither always runs right after the cached
+  # scenario's load (an even ROUNDS balances them).
+  if ((r % 2)); then
+    wrk_run cohort_latency "$key" "$lat_connections" "$pid" "${coh_random[@]}"
+    wrk_run cohort_latency_small "$key_small" "$lat_connections" "${pids[1]}" "${coh_small[@]}"
+  else
+    wrk_run cohort_latency_small "$key_small" "$lat_connections" "${pids[1]}" "${coh_small[@]}"
+    wrk_run cohort_latency "$key" "$lat_connections" "$pid" "${coh_random[@]}"
+  fi
   wrk_run cohort_load "$key" "$connections" "$pid" "${coh_random[@]}"
   wrk_run list100 "$key" "$connections" "$pid" "${list100[@]}"
 done
