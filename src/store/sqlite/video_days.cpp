@@ -163,7 +163,7 @@ bool DecodeDaySeries(std::string_view packed, DayNumber from, DayNumber to,
   std::int64_t day = 0;
   while (p < end) {
     std::int64_t step = 0, baseline_count = 0;
-    if (!GetVarint(p, end, &step)) return false;
+    if (!GetVarint(p, end, &step) || step < INT32_MIN || step > INT32_MAX) return false;
     day = first_day->has_value() ? day + step : step;
     if (day < INT32_MIN || day > INT32_MAX) return false;
     if (!first_day->has_value()) *first_day = static_cast<DayNumber>(day);
