@@ -113,6 +113,17 @@ WriteTxn::~WriteTxn() {
   }
 }
 
+// Cached statements: BEGIN and COMMIT of a read run for nearly every request.
+ReadTxn::ReadTxn(Db& db) : db_(db) { db_.Prepare("BEGIN").Exec(); }
+
+ReadTxn::~ReadTxn() {
+  try {
+    db_.Prepare("COMMIT").Exec();
+  } catch (const SqliteError&) {
+    // SQLite may have ended it already.
+  }
+}
+
 Pool::Pool(std::string path, int size) : path_(std::move(path)), size_(size < 1 ? 1 : size) {}
 
 Pool::Lease Pool::Acquire() {

@@ -110,6 +110,20 @@ class WriteTxn {
   bool done_ = false;
 };
 
+// RAII read transaction: the statements of one answer see one instant of the database (and take
+// SQLite's read lock once, not once per statement). Ended however the reader leaves; a failed
+// COMMIT of a read loses nothing.
+class ReadTxn {
+ public:
+  explicit ReadTxn(Db& db);
+  ~ReadTxn();
+  ReadTxn(const ReadTxn&) = delete;
+  ReadTxn& operator=(const ReadTxn&) = delete;
+
+ private:
+  Db& db_;
+};
+
 class Pool {
  public:
   Pool(std::string path, int size);

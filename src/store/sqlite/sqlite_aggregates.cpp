@@ -59,21 +59,6 @@ constexpr const char* kRankCountAll =
 constexpr const char* kRankCountRange =
     "SELECT COUNT(*) FROM videos v" GOATHERD_PROJECT(GOATHERD_COUNTED_INDEXED) GOATHERD_POSTED_SEEK;
 
-// A read transaction, so that the several statements of one answer see one instant.
-class ReadTxn {
- public:
-  explicit ReadTxn(Db& db) : db_(db) { db_.Exec("BEGIN"); }
-  ~ReadTxn() {
-    try {
-      db_.Exec("COMMIT");
-    } catch (const SqliteError&) {
-    }
-  }
-
- private:
-  Db& db_;
-};
-
 }  // namespace
 
 Result<Store::VideoRanking> SqliteStore::RankVideos(const std::string& org_id,

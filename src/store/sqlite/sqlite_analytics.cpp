@@ -129,16 +129,7 @@ Result<Store::AnalyticsData> SqliteStore::ReadAnalyticsData(
     const std::vector<std::string>& video_ids, bool followers) {
   return Guarded("analytics data", [&]() -> Result<AnalyticsData> {
     auto db = pool_.Acquire();
-    db->Exec("BEGIN");
-    struct End {
-      Db& db;
-      ~End() {
-        try {
-          db.Exec("COMMIT");
-        } catch (const SqliteError&) {
-        }
-      }
-    } end{*db};
+    ReadTxn txn(*db);
     AnalyticsData out;
     std::vector<std::string> creators;
     if (entity_type == "video") {
@@ -206,16 +197,7 @@ Result<std::optional<Store::AnalyticsRollup>> SqliteStore::ReadAnalyticsRollup(
       FlushDirtyRollups(*db, org_id);
       txn.Commit();
     }
-    db->Exec("BEGIN");
-    struct End {
-      Db& db;
-      ~End() {
-        try {
-          db.Exec("COMMIT");
-        } catch (const SqliteError&) {
-        }
-      }
-    } end{*db};
+    ReadTxn txn(*db);
     const date::time_zone* zone = nullptr;
     {
       auto s = db->Prepare(kRollupFresh);

@@ -194,18 +194,6 @@ void Resolve(Db& db, const std::string& org_id, const std::string& root, Creator
   }
 }
 
-// Ends a read transaction however the reader leaves.
-struct ReadTxn {
-  explicit ReadTxn(Db& db) : db(db) { db.Exec("BEGIN"); }
-  ~ReadTxn() {
-    try {
-      db.Exec("COMMIT");
-    } catch (const SqliteError&) {
-    }
-  }
-  Db& db;
-};
-
 bool CampaignVisible(Db& db, const std::string& org_id, const std::string& id) {
   auto s = db.Prepare(
       "SELECT 1 FROM campaigns c JOIN projects p ON p.id = c.project_id "

@@ -156,16 +156,7 @@ Result<std::vector<GoalCreatorData>> SqliteStore::GoalComplianceData(
   return Guarded("goal compliance data", [&]() -> Result<std::vector<GoalCreatorData>> {
     auto db = pool_.Acquire();
     // One read transaction, so goals, posts and snapshots are of one moment.
-    db->Exec("BEGIN");
-    struct EndRead {
-      Db& db;
-      ~EndRead() {
-        try {
-          db.Exec("COMMIT");
-        } catch (const std::exception&) {
-        }
-      }
-    } end_read{*db};
+    ReadTxn txn(*db);
     auto project =
         db->Prepare("SELECT 1 FROM projects WHERE id = ? AND org_id = ? AND deleted_at IS NULL");
     project.Bind(1, project_id).Bind(2, org_id);

@@ -161,16 +161,7 @@ Result<VideoWithSnapshots> SqliteStore::GetVideoWithSnapshots(const std::string&
   return Guarded("video with snapshots", [&]() -> Result<VideoWithSnapshots> {
     auto db = pool_.Acquire();
     // One read transaction, so the row and its history are of the same instant.
-    db->Exec("BEGIN");
-    struct End {
-      Db& db;
-      ~End() {
-        try {
-          db.Exec("COMMIT");
-        } catch (const SqliteError&) {
-        }
-      }
-    } end{*db};
+    ReadTxn txn(*db);
     auto v = FindVideo(*db, id, &org_id);
     if (!v) return Error::NotFound("Video not found");
     VideoWithSnapshots out{std::move(*v), {}};

@@ -218,25 +218,6 @@ bool DecodeDayBaselines(std::string_view text, DayNumber day, std::vector<metric
 
 namespace {
 
-// A read transaction around several statements, so that they see one instant of the database
-// (and take SQLite's shared lock once instead of once per statement).
-class ReadTxn {
- public:
-  explicit ReadTxn(Db& db) : db_(db) { db_.Prepare("BEGIN").Exec(); }
-  ~ReadTxn() {
-    try {
-      db_.Prepare("COMMIT").Exec();
-    } catch (const SqliteError&) {
-      // A read transaction has nothing to lose; SQLite may have ended it already.
-    }
-  }
-  ReadTxn(const ReadTxn&) = delete;
-  ReadTxn& operator=(const ReadTxn&) = delete;
-
- private:
-  Db& db_;
-};
-
 struct OrgDaysState {
   std::int64_t generation = 0;
   std::string timezone;
