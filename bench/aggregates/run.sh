@@ -14,6 +14,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
 repo=$(cd "$here/../.." && pwd)
 bin=$(realpath "${1:-$repo/build/src/goatherd}")
 source_db=${SOURCE_DB:-/tmp/goatherd-bench-videos/videos-100000.db}
@@ -56,19 +57,7 @@ cleanup() {
 trap cleanup EXIT
 
 # --- goatherd ---
-"$bin" serve --db "$db" --listen 127.0.0.1:0 --threads "$threads" --no-rate-limits \
-  >"$work/serve.out" 2>"$work/serve.log" &
-pids+=($!)
-port=""
-for _ in $(seq 1 300); do
-  line=$(head -n 1 "$work/serve.out" 2>/dev/null || true)
-  if [[ $line =~ ^goatherd\ listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]]; then
-    port=${BASH_REMATCH[1]}
-    break
-  fi
-  sleep 0.1
-done
-[[ -n $port ]] || { echo "server did not start: $(cat "$work/serve.log")" >&2; exit 1; }
+start_goatherd "$bin" "$db" "$work/serve" --threads "$threads" --no-rate-limits
 base="http://127.0.0.1:$port/api/v1/analytics/aggregate"
 leaderboard="$base/video-leaderboard?project_id=$project"
 heatmap="$base/posting-heatmap?project_id=$project&from=$first&to=$last"

@@ -18,6 +18,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
 repo=$(cd "$here/../.." && pwd)
 bin=$(realpath "${1:-$repo/build/src/goatherd}")
 source_db=${SOURCE_DB:-/tmp/goatherd-bench-videos/videos-100000.db}
@@ -69,20 +70,7 @@ cleanup() {
 trap cleanup EXIT
 
 # --- goatherd ---
-"$bin" serve --db "$db" --listen 127.0.0.1:0 --threads "$threads" --no-rate-limits \
-  >"$run/serve.out" 2>"$run/serve.log" &
-pids+=($!)
-pid=$!
-port=""
-for _ in $(seq 1 6000); do  # up to 10 min: a new binary may backfill at start
-  line=$(head -n 1 "$run/serve.out" 2>/dev/null || true)
-  if [[ $line =~ ^goatherd\ listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]]; then
-    port=${BASH_REMATCH[1]}
-    break
-  fi
-  sleep 0.1
-done
-[[ -n $port ]] || { echo "server did not start: $(cat "$run/serve.log")" >&2; exit 1; }
+start_goatherd "$bin" "$db" "$run/serve" --threads "$threads" --no-rate-limits
 base="http://127.0.0.1:$port"
 
 # The campaign (once): active creators in id order until their counted videos reach 5,000,

@@ -12,6 +12,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
 repo=$(cd "$here/../.." && pwd)
 bin=$(realpath "${1:-$repo/build/src/goatherd}")
 n=${N:-100000}
@@ -110,27 +111,10 @@ echo "SQLite: $(sqlite3 --version | cut -d' ' -f1) (python: $(python3 -c 'import
   "$(du -m "$db" | cut -f1) MB"
 
 # --- goatherd: one server per dataset ---
-start_server() {  # DB OUTFILE -> sets port
-  "$bin" serve --db "$1" --listen 127.0.0.1:0 --threads "$threads" --no-rate-limits \
-    >"$2.out" 2>"$2.log" &
-  pids+=($!)
-  port=""
-  for _ in $(seq 1 200); do
-    line=$(head -n 1 "$2.out" 2>/dev/null || true)
-    if [[ $line =~ ^goatherd\ listening\ on\ http://127\.0\.0\.1:([0-9]+)$ ]]; then
-      port=${BASH_REMATCH[1]}
-      return
-    fi
-    sleep 0.1
-  done
-  cat "$2.log" >&2
-  echo "the server on $1 did not start" >&2
-  exit 1
-}
-start_server "$db" "$run/big"
+start_goatherd "$bin" "$db" "$run/big" --threads "$threads" --no-rate-limits
 pid=${pids[-1]}
 base="http://127.0.0.1:$port"
-start_server "$db_small" "$run/small"
+start_goatherd "$bin" "$db_small" "$run/small" --threads "$threads" --no-rate-limits
 base_small="http://127.0.0.1:$port"
 key=$(cat "$work/key-$n.txt")
 key_small=$(cat "$work/key-$n_small.txt")
