@@ -207,6 +207,28 @@ TEST_F(AnalyticsRollupTest, ProjectFromRollupsEqualsLiveAndTheSumOfItsVideos) {
   EXPECT_EQ(ValuesOf(r), SumOfVideos(counted, kRange));
 }
 
+// A database last written by an older goatherd: its videos await the deferred sync and have no
+// packed day series. `goatherd migrate` completes that work, as `serve` would before listening.
+TEST_F(AnalyticsRollupTest, MigrateCompletesTheDeferredWorkOfAnUpgrade) {
+  const std::string videos = SqlValue("SELECT count(*) FROM videos");
+  ASSERT_NE(videos, "0");
+  SqlValue("DELETE FROM video_day_series; UPDATE videos SET cohort_dirty = 1");
+  ASSERT_EQ(SqlValue("SELECT count(*) FROM videos WHERE cohort_dirty = 1"), videos);
+  auto r = Cli({"migrate"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("schema at version ")) << r.out;
+  EXPECT_NE(r.err.find("brought the running aggregates of " + videos + " videos up to date"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(SqlValue("SELECT count(*) FROM videos WHERE cohort_dirty = 1"), "0");
+  EXPECT_EQ(SqlValue("SELECT count(*) FROM video_day_series"), videos);
+  // Nothing left to do: a second run says so by saying nothing.
+  auto again = Cli({"migrate"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.err.find("brought the running aggregates"), std::string::npos) << again.err;
+  ExpectBothPathsEqual("project", kP);
+}
+
 TEST_F(AnalyticsRollupTest, NestedCampaignsFollowMembershipChangesAtOnce) {
   const std::string outer = AddCampaign("Outer");
   const std::string inner = AddCampaign("Inner");
