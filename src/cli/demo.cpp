@@ -92,7 +92,7 @@ int Demo(const ServeOptions& options) {
   // Checked before anything is opened, so a typo creates no database file.
   if (auto address = ParseListen(o.listen); !address) return Fail(address.error().message, 2);
   SystemClock clock;
-  auto store = OpenMigrated(o.db.db, o.threads + o.scrape_threads + 2);
+  auto store = OpenMigrated(o.db.db, StorePoolSize(o));
   if (!store) return Fail(store.error().message);
   Timestamp now = clock.NowSeconds();
   bool fresh = !(*store)->GetOrganization(kDemoOrgId).ok();

@@ -17,7 +17,7 @@ int Serve(const ServeOptions& o) {
   if (auto address = ParseListen(o.listen); !address) return Fail(address.error().message, 2);
   auto clock = MakeClock(o.fake_now);
   if (!clock) return Fail(clock.error().message, 2);
-  auto store = OpenMigrated(o.db.db, o.threads + o.scrape_threads + 2);
+  auto store = OpenMigrated(o.db.db, StorePoolSize(o));
   if (!store) return Fail(store.error().message);
   return RunServer(**store, **clock, o, nullptr);
 }

@@ -46,6 +46,11 @@ void AddServeOptions(CLI::App& cmd, ServeOptions& options);
 // Splits --listen into host and port; the error message says what is wrong.
 Result<std::pair<std::string, std::uint16_t>> ParseListen(const std::string& listen);
 
+// Database connections a server needs so that no thread ever waits for one: each HTTP thread
+// holds its request's shared read and may write meanwhile (an API key's last use), each scrape
+// thread holds one, and two spare for the background work.
+inline int StorePoolSize(const ServeOptions& o) { return 2 * o.threads + o.scrape_threads + 2; }
+
 // Called once the socket is bound, with the address clients should use.
 using OnListening = std::function<void(const std::string& base_url)>;
 

@@ -243,6 +243,18 @@ class Store {
   virtual Result<int> Migrate() = 0;
   virtual Status Ping() = 0;
 
+  // While the returned object lives, this thread's key lookup and video reads
+  // (FindKeyAndOrganization, ListVideos, GetVideo, GetVideoWithSnapshots, StatsGeneration,
+  // CohortSums, ReadVideoStats, VideoDays, CountedVideoHistories) see one instant of the
+  // database, so a request's answer is consistent and pays for one read instead of one per
+  // call. Writes meanwhile work as ever, but those reads do not see them: hold it for requests
+  // that only read.
+  class SharedRead {
+   public:
+    virtual ~SharedRead() = default;
+  };
+  virtual std::unique_ptr<SharedRead> ShareReads() = 0;
+
   // A named server secret (e.g. the cursor-signing key), created at random on first use and
   // kept in the database so that every process on it agrees.
   virtual Result<std::string> ServerSecret(const std::string& name) = 0;

@@ -114,15 +114,30 @@ WriteTxn::~WriteTxn() {
 }
 
 // Cached statements: BEGIN and COMMIT of a read run for nearly every request.
-ReadTxn::ReadTxn(Db& db) : db_(db) { db_.Prepare("BEGIN").Exec(); }
+ReadTxn::ReadTxn(Db& db) : db_(db) {
+  joined_ = sqlite3_get_autocommit(db_.raw()) == 0;
+  if (!joined_) db_.Prepare("BEGIN").Exec();
+}
 
 ReadTxn::~ReadTxn() {
+  if (joined_) return;
   try {
     db_.Prepare("COMMIT").Exec();
   } catch (const SqliteError&) {
     // SQLite may have ended it already.
   }
 }
+
+namespace {
+
+// The connection of the SharedRead open on this thread, and the pool it came from.
+struct ThreadSharedRead {
+  const Pool* pool = nullptr;
+  Db* db = nullptr;
+};
+thread_local ThreadSharedRead thread_shared_read;
+
+}  // namespace
 
 Pool::Pool(std::string path, int size) : path_(std::move(path)), size_(size < 1 ? 1 : size) {}
 
@@ -144,6 +159,23 @@ Pool::Lease Pool::Acquire() {
     cv_.notify_one();
     throw;
   }
+}
+
+Pool::Lease Pool::AcquireRead() {
+  if (thread_shared_read.pool == this) return Lease(*thread_shared_read.db);
+  return Acquire();
+}
+
+Pool::SharedRead::SharedRead(Pool& pool) {
+  // Nested, or a second pool on the thread: the outer one stays in charge.
+  if (thread_shared_read.pool) return;
+  lease_.emplace(pool.Acquire());
+  txn_.emplace(**lease_);
+  thread_shared_read = {&pool, &**lease_};
+}
+
+Pool::SharedRead::~SharedRead() {
+  if (txn_) thread_shared_read = {};
 }
 
 void Pool::Return(std::unique_ptr<Db> db) {

@@ -112,7 +112,8 @@ class WriteTxn {
 
 // RAII read transaction: the statements of one answer see one instant of the database (and take
 // SQLite's read lock once, not once per statement). Ended however the reader leaves; a failed
-// COMMIT of a read loses nothing.
+// COMMIT of a read loses nothing. Inside a transaction already open on the connection (a
+// Pool::SharedRead) it does nothing: the reads join the open one.
 class ReadTxn {
  public:
   explicit ReadTxn(Db& db);
@@ -122,26 +123,53 @@ class ReadTxn {
 
  private:
   Db& db_;
+  bool joined_ = false;
 };
 
 class Pool {
  public:
   Pool(std::string path, int size);
+  // A connection for the caller's use: returned to the pool at destruction, unless it is the
+  // thread's shared read connection, which is only borrowed.
   class Lease {
    public:
-    Lease(Pool& pool, std::unique_ptr<Db> db) : pool_(&pool), db_(std::move(db)) {}
+    Lease(Pool& pool, std::unique_ptr<Db> db)
+        : pool_(&pool), db_(db.get()), owned_(std::move(db)) {}
+    explicit Lease(Db& shared) : db_(&shared) {}
     Lease(Lease&&) = default;
     ~Lease() {
-      if (db_) pool_->Return(std::move(db_));
+      if (owned_) pool_->Return(std::move(owned_));
     }
     Db& operator*() { return *db_; }
-    Db* operator->() { return db_.get(); }
+    Db* operator->() { return db_; }
 
    private:
-    Pool* pool_;
-    std::unique_ptr<Db> db_;
+    Pool* pool_ = nullptr;
+    Db* db_;
+    std::unique_ptr<Db> owned_;
   };
+  // A connection of its own: for writes, and for reads outside a SharedRead.
   Lease Acquire();
+  // For a method that only reads: the thread's SharedRead connection while one is open, else
+  // a connection of its own.
+  Lease AcquireRead();
+
+  // While it lives, AcquireRead on this thread hands out one connection holding one read
+  // transaction: every read of a request sees one instant and the request pays for one
+  // transaction instead of one per store call. Writes go through Acquire, so they work as
+  // before but are not visible to the shared reads that follow them.
+  class SharedRead {
+   public:
+    explicit SharedRead(Pool& pool);
+    ~SharedRead();
+    SharedRead(const SharedRead&) = delete;
+    SharedRead& operator=(const SharedRead&) = delete;
+
+   private:
+    std::optional<Lease> lease_;
+    std::optional<ReadTxn> txn_;
+  };
+
   const std::string& path() const { return path_; }
 
  private:

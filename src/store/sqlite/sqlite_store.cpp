@@ -129,6 +129,28 @@ Status SqliteStore::Ping() {
   });
 }
 
+namespace {
+
+class PoolSharedRead final : public Store::SharedRead {
+ public:
+  explicit PoolSharedRead(Pool& pool) : read_(pool) {}
+
+ private:
+  Pool::SharedRead read_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store::SharedRead> SqliteStore::ShareReads() {
+  try {
+    return std::make_unique<PoolSharedRead>(pool_);
+  } catch (const std::exception& e) {
+    // Not fatal: each read then opens its own connection, and reports its own failure.
+    spdlog::warn("store: shared read: {}", e.what());
+    return std::make_unique<Store::SharedRead>();
+  }
+}
+
 Result<std::string> SqliteStore::ServerSecret(const std::string& name) {
   return Guarded("server secret", [&]() -> Result<std::string> {
     auto db = pool_.Acquire();
@@ -253,7 +275,7 @@ Result<std::optional<std::pair<ApiKey, Organization>>> SqliteStore::FindKeyAndOr
     const std::string& hash) {
   using Out = std::optional<std::pair<ApiKey, Organization>>;
   return Guarded("find key and organization", [&]() -> Result<Out> {
-    auto db = pool_.Acquire();
+    auto db = pool_.AcquireRead();
     auto s = db->Prepare(
         "SELECT k.id, k.org_id, k.name, k.prefix, k.hash, k.scopes, k.expires_at, k.revoked_at, "
         "k.last_used_at, k.created_at, o.id, o.name, o.timezone, o.plan, o.settings, o.banned, "

@@ -18,6 +18,7 @@ class SqliteStore final : public Store {
 
   Result<int> Migrate() override;
   Status Ping() override;
+  std::unique_ptr<SharedRead> ShareReads() override;
   Result<std::string> ServerSecret(const std::string& name) override;
 
   Result<Organization> CreateOrganization(const Organization& org) override;

@@ -89,7 +89,7 @@ Result<Page<VideoView>> SqliteStore::ListVideos(const std::string& org_id,
                                                 const VideoFilter& filter,
                                                 const PageRequest& page) {
   return Guarded("list videos", [&]() -> Result<Page<VideoView>> {
-    auto db = pool_.Acquire();
+    auto db = pool_.AcquireRead();
     auto s = db->Prepare(kListVideos[filter.project_id.has_value()][filter.creator_id.has_value()]
                                     [page.after.has_value()]);
     s.Bind(1, org_id);
@@ -103,7 +103,7 @@ Result<Page<VideoView>> SqliteStore::ListVideos(const std::string& org_id,
 
 Result<VideoView> SqliteStore::GetVideo(const std::string& org_id, const std::string& id) {
   return Guarded("get video", [&]() -> Result<VideoView> {
-    auto db = pool_.Acquire();
+    auto db = pool_.AcquireRead();
     auto v = FindVideo(*db, id, &org_id);
     if (!v) return Error::NotFound("Video not found");
     return *v;
@@ -159,7 +159,7 @@ Result<VideoView> SqliteStore::UpdateVideo(const std::string& org_id, const std:
 Result<VideoWithSnapshots> SqliteStore::GetVideoWithSnapshots(const std::string& org_id,
                                                               const std::string& id) {
   return Guarded("video with snapshots", [&]() -> Result<VideoWithSnapshots> {
-    auto db = pool_.Acquire();
+    auto db = pool_.AcquireRead();
     // One read transaction, so the row and its history are of the same instant.
     ReadTxn txn(*db);
     auto v = FindVideo(*db, id, &org_id);
@@ -173,7 +173,7 @@ Result<VideoWithSnapshots> SqliteStore::GetVideoWithSnapshots(const std::string&
 Result<std::vector<CohortRow>> SqliteStore::CohortSums(const std::string& org_id,
                                                        const std::string& creator_id) {
   return Guarded("cohort sums", [&]() -> Result<std::vector<CohortRow>> {
-    auto db = pool_.Acquire();
+    auto db = pool_.AcquireRead();
     auto s = db->Prepare(
         "SELECT day_number, views_gained_sum, sample_size FROM cohort_sums "
         "WHERE org_id = ? AND creator_id = ? AND sample_size > 0 ORDER BY day_number");
@@ -189,7 +189,7 @@ Result<std::vector<CohortRow>> SqliteStore::CohortSums(const std::string& org_id
 Result<std::vector<VideoHistory>> SqliteStore::CountedVideoHistories(
     const std::string& org_id, const std::string& creator_id) {
   return Guarded("counted video histories", [&]() -> Result<std::vector<VideoHistory>> {
-    auto db = pool_.Acquire();
+    auto db = pool_.AcquireRead();
     auto s = creator_id.empty()
                  ? db->Prepare(
                        "SELECT seq, posted_at FROM videos WHERE org_id = ?1 AND tracking_status "
@@ -211,7 +211,7 @@ Result<std::vector<VideoHistory>> SqliteStore::CountedVideoHistories(
 
 Result<std::int64_t> SqliteStore::StatsGeneration(const std::string& org_id) {
   return Guarded("stats generation", [&]() -> Result<std::int64_t> {
-    auto db = pool_.Acquire();
+    auto db = pool_.AcquireRead();
     auto s = db->Prepare("SELECT stats_generation FROM organizations WHERE id = ?");
     s.Bind(1, org_id);
     return s.Step() ? s.Int(0) : 0;

@@ -251,7 +251,7 @@ Result<VideoStatsSource> SqliteStore::ReadVideoStats(
     const std::string& org_id, const std::string& video_id, const std::optional<DaysRequest>& days,
     const std::function<bool(std::int64_t generation)>& answered) {
   return Guarded("read video stats", [&]() -> Result<VideoStatsSource> {
-    auto db = pool_.Acquire();
+    auto db = pool_.AcquireRead();
     ReadTxn txn(*db);
     VideoStatsSource out;
     auto org = ReadOrgDaysState(*db, org_id);
@@ -303,7 +303,7 @@ Result<std::vector<VideoDayLevels>> SqliteStore::VideoDays(const std::string& or
                                                            const std::vector<std::string>& ids,
                                                            DayNumber from, DayNumber to) {
   return Guarded("video days", [&]() -> Result<std::vector<VideoDayLevels>> {
-    auto db = pool_.Acquire();
+    auto db = pool_.AcquireRead();
     ReadTxn txn(*db);
     std::vector<VideoDayLevels> out;
     auto org = ReadOrgDaysState(*db, org_id);
