@@ -49,6 +49,16 @@ TEST(RoundRatioTest, ExactBeyondDoublePrecision) {
             (Decimal{1'000'000, 4}));
 }
 
+TEST(RoundRatioTest, BeyondSixtyFourBitsTakesTheWidePath) {
+  const __int128 ten19 = static_cast<__int128>(10'000'000'000'000'000'000ULL);
+  // (2 x 10^19 + 1) / 4 = 5 x 10^18 + 0.25 -> 5 x 10^18; with + 2 it is exactly half -> up.
+  EXPECT_EQ(RoundRatio(2 * ten19 + 1, 4, 0), (Decimal{5'000'000'000'000'000'000, 0}));
+  EXPECT_EQ(RoundRatio(2 * ten19 + 2, 4, 0), (Decimal{5'000'000'000'000'000'001, 0}));
+  // A denominator past 2^64: 3 x 10^19 / (2 x 10^19) = 1.5 -> 2, or 1.5 at one decimal.
+  EXPECT_EQ(RoundRatio(3 * ten19, 2 * ten19, 0), (Decimal{2, 0}));
+  EXPECT_EQ(RoundRatio(-3 * ten19, 2 * ten19, 1), (Decimal{-15, 1}));
+}
+
 TEST(RoundRatioTest, ZeroStaysZero) {
   EXPECT_EQ(RoundRatio(0, 7, 4), (Decimal{0, 4}));
   // -1/300 = -0.00333 rounds to 0 at 2 decimals: a plain zero, no sign.

@@ -1,5 +1,6 @@
 #include "store/sqlite/video_days.h"
 
+#include <algorithm>
 #include <charconv>
 #include <climits>
 #include <cstdint>
@@ -116,6 +117,12 @@ void PutVarint(std::int64_t value, std::string* out) {
 }
 
 bool GetVarint(const char*& p, const char* end, std::int64_t* value) {
+  // Most values (gains, small counts) are one byte.
+  if (p != end && static_cast<unsigned char>(*p) < 0x80) {
+    auto v = static_cast<std::uint64_t>(static_cast<unsigned char>(*p++));
+    *value = static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
+    return true;
+  }
   std::uint64_t v = 0;
   for (int shift = 0; shift < 64; shift += 7) {
     if (p == end) return false;
@@ -160,6 +167,11 @@ bool DecodeDaySeries(std::string_view packed, DayNumber from, DayNumber to,
   *first_day = std::nullopt;
   const char* p = packed.data();
   const char* end = p + packed.size();
+  // A range's worth, bounded: the whole history is asked for as a range of centuries.
+  if (to >= from) {
+    out->days.reserve(
+        static_cast<std::size_t>(std::min<std::int64_t>(std::int64_t{to} - from + 1, 1024)));
+  }
   std::int64_t day = 0;
   while (p < end) {
     std::int64_t step = 0, baseline_count = 0;
