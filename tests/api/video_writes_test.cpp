@@ -131,10 +131,11 @@ class VideoWritesTest : public BlackBoxTest {
   HttpResult Post(const std::string& target, const std::string& key = "") {
     return Call("POST", target, key.empty() ? key_ : key);
   }
-  json::value Cohort(const std::string& video) {
-    auto r = Get("/api/v1/videos/" + std::string(video) +
-                     "/stats?cohort=1&from=2026-02-01&to=" + "2026-02-03",
-                 key_);
+  json::value Cohort(const std::string& video, const std::string& tz = "") {
+    auto r =
+        Get("/api/v1/videos/" + std::string(video) +
+                "/stats?cohort=1&from=2026-02-01&to=2026-02-03" + (tz.empty() ? "" : "&tz=" + tz),
+            key_);
     EXPECT_EQ(r.status, 200) << r.body;
     json::value data = DataOf(r);
     const auto* c = data.is_object() ? data.as_object().if_contains("cohort") : nullptr;
@@ -205,9 +206,59 @@ TEST_F(VideoWritesTest, ADeletedProjectsVideosAreHidden) {
   ASSERT_NE(std::find(listed.begin(), listed.end(), kVp2), listed.end());
   ASSERT_EQ(Call("DELETE", std::string("/api/v1/projects/") + kP2, key_).status, 200);
   EXPECT_TRUE(IsError(Get(std::string("/api/v1/videos/") + kVp2, key_), 404, "not_found"));
+  // Its statistics too, in both shapes.
+  const std::string stats = std::string("/api/v1/videos/") + kVp2 + "/stats";
+  EXPECT_TRUE(IsError(Get(stats, key_), 404, "not_found"));
+  EXPECT_TRUE(IsError(Get(stats + "?metric=engagement_rate_by_views", key_), 404, "not_found"));
   listed = IdsOf(Get("/api/v1/videos?limit=100", key_));
   EXPECT_EQ(std::find(listed.begin(), listed.end(), kVp2), listed.end());
   EXPECT_EQ(listed.size(), 3u);  // Va, Vb, Vd of P1
+}
+
+// ... and from the organization's cohort averages at once, not at the purge 30 days later.
+TEST_F(VideoWritesTest, ADeletedProjectsVideosLeaveTheCohortAverages) {
+  // Vp2 (P2, a direct add) seen at noon: 1000, 1600 -> velocity day 0: 1000, day 1: 600.
+  const std::string path = dir_->File("p2.jsonl");
+  {
+    std::ofstream out(path);
+    out << SnapLine(kVp2, "2026-02-01T12:00:00Z", 1000) << "\n"
+        << SnapLine(kVp2, "2026-02-02T12:00:00Z", 1600) << "\n";
+  }
+  auto imported = Cli({"import", path, "--fake-now", kNow});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  // By hand, organization (Va, Vb, Vd, Vp2): day 0 (100+50+10+1000)/4 = 290,
+  // day 1 (200+100+30+600)/4 = 232.5, day 2 300/1. Creator CA's (Va, Vb) are not P2's.
+  const json::value with_p2 = json::parse(R"({"creator_avg":[
+      {"day_number":0,"avg_views_gained":75,"sample_size":2},
+      {"day_number":1,"avg_views_gained":150,"sample_size":2},
+      {"day_number":2,"avg_views_gained":300,"sample_size":1}],
+    "org_avg":[
+      {"day_number":0,"avg_views_gained":290,"sample_size":4},
+      {"day_number":1,"avg_views_gained":232.5,"sample_size":4},
+      {"day_number":2,"avg_views_gained":300,"sample_size":1}]})");
+  // Asia/Tokyo is not the organization's zone, so its averages are computed on the fly; every
+  // snapshot and post falls on the same local date there as in UTC, so the values are the same.
+  EXPECT_EQ(Cohort(kVa), with_p2);
+  EXPECT_EQ(Cohort(kVa, "Asia/Tokyo"), with_p2);
+
+  ASSERT_EQ(Call("DELETE", std::string("/api/v1/projects/") + kP2, key_).status, 200);
+  // By hand, organization (Va, Vb, Vd): day 0 160/3 = 53.33, day 1 330/3 = 110, day 2 300/1.
+  const json::value without_p2 = json::parse(R"({"creator_avg":[
+      {"day_number":0,"avg_views_gained":75,"sample_size":2},
+      {"day_number":1,"avg_views_gained":150,"sample_size":2},
+      {"day_number":2,"avg_views_gained":300,"sample_size":1}],
+    "org_avg":[
+      {"day_number":0,"avg_views_gained":53.33,"sample_size":3},
+      {"day_number":1,"avg_views_gained":110,"sample_size":3},
+      {"day_number":2,"avg_views_gained":300,"sample_size":1}]})");
+  EXPECT_EQ(Cohort(kVa), without_p2);
+  EXPECT_EQ(Cohort(kVa, "Asia/Tokyo"), without_p2);
+  // The running sums hold exactly what remains: org-wide 160, 330, 300; creator CA 150, 300, 300.
+  EXPECT_EQ(SqlValue(std::string("SELECT group_concat(day_number || ':' || views_gained_sum || "
+                                 "':' || sample_size, ' ') FROM (SELECT * FROM cohort_sums WHERE "
+                                 "org_id = '") +
+                     kOrgA + "' AND sample_size <> 0 ORDER BY creator_id, day_number)"),
+            "0:160:3 1:330:3 2:300:1 0:150:2 1:300:2 2:300:1");
 }
 
 TEST_F(VideoWritesTest, TheSamePostTwiceIsA409WithTheExistingId) {

@@ -44,9 +44,9 @@ void SyncVideoCohort(Db& db, std::int64_t video_seq) {
 void SyncVideoAggregates(Db& db, std::int64_t video_seq, std::optional<Timestamp> changed_at) {
   auto v = db.Prepare(
       "SELECT v.org_id, v.creator_id, v.tracking_status, v.posted_at, v.in_cohort, "
-      "v.cohort_creator_id, o.timezone, v.id, v.project_id FROM videos v JOIN organizations o ON "
-      "o.id = v.org_id "
-      "WHERE v.seq = ?");
+      "v.cohort_creator_id, o.timezone, v.id, v.project_id, "
+      "(SELECT p.deleted_at IS NULL FROM projects p WHERE p.id = v.project_id) "
+      "FROM videos v JOIN organizations o ON o.id = v.org_id WHERE v.seq = ?");
   v.Bind(1, video_seq);
   if (!v.Step()) return;
   std::string org_id = v.Text(0);
@@ -54,7 +54,8 @@ void SyncVideoAggregates(Db& db, std::int64_t video_seq, std::optional<Timestamp
   std::string project_id = v.Text(8);
   std::string status = v.Text(2);
   std::optional<std::string> creator_id = v.OptText(1);
-  bool counted = CountsForCohort(v.Text(2));
+  // A deleted project is hidden everywhere (resources.md), its videos from the averages too.
+  bool counted = CountsForCohort(v.Text(2)) && v.Int(9) != 0;
   std::optional<Timestamp> posted_at = v.OptInt(3);
   bool in_cohort = v.Int(4) != 0;
   std::optional<std::string> old_creator = v.OptText(5);
@@ -129,6 +130,45 @@ void SyncVideoAggregates(Db& db, std::int64_t video_seq, std::optional<Timestamp
       .Bind(2, counted ? creator_id : std::nullopt)
       .Bind(3, video_seq)
       .Exec();
+}
+
+void RemoveProjectFromCohorts(Db& db, const std::string& org_id, const std::string& project_id) {
+  // The sums hold exactly the velocity rows of the videos in_cohort: take those of the project
+  // away, org-wide and per creator, in a few set-wise statements whatever the project's size.
+  db.Prepare(
+        "INSERT INTO cohort_sums (org_id, creator_id, day_number, views_gained_sum, sample_size) "
+        "SELECT ?1, '', vv.day_number, -SUM(vv.views_gained), -COUNT(*) FROM videos v "
+        "JOIN video_velocity vv ON vv.video_seq = v.seq "
+        "WHERE v.project_id = ?2 AND v.in_cohort = 1 GROUP BY vv.day_number "
+        "ON CONFLICT (org_id, creator_id, day_number) DO UPDATE SET "
+        "views_gained_sum = views_gained_sum + excluded.views_gained_sum, "
+        "sample_size = sample_size + excluded.sample_size")
+      .Bind(1, org_id)
+      .Bind(2, project_id)
+      .Exec();
+  db.Prepare(
+        "INSERT INTO cohort_sums (org_id, creator_id, day_number, views_gained_sum, sample_size) "
+        "SELECT ?1, v.cohort_creator_id, vv.day_number, -SUM(vv.views_gained), -COUNT(*) "
+        "FROM videos v JOIN video_velocity vv ON vv.video_seq = v.seq "
+        "WHERE v.project_id = ?2 AND v.in_cohort = 1 AND v.cohort_creator_id IS NOT NULL "
+        "GROUP BY v.cohort_creator_id, vv.day_number "
+        "ON CONFLICT (org_id, creator_id, day_number) DO UPDATE SET "
+        "views_gained_sum = views_gained_sum + excluded.views_gained_sum, "
+        "sample_size = sample_size + excluded.sample_size")
+      .Bind(1, org_id)
+      .Bind(2, project_id)
+      .Exec();
+  db.Prepare(
+        "DELETE FROM video_velocity WHERE video_seq IN "
+        "(SELECT seq FROM videos WHERE project_id = ? AND in_cohort = 1)")
+      .Bind(1, project_id)
+      .Exec();
+  db.Prepare(
+        "UPDATE videos SET in_cohort = 0, cohort_creator_id = NULL "
+        "WHERE project_id = ? AND in_cohort = 1")
+      .Bind(1, project_id)
+      .Exec();
+  BumpStatsGeneration(db, org_id);
 }
 
 void RebuildOrgCohorts(Db& db, const std::string& org_id) {

@@ -20,6 +20,9 @@ void SyncVideoCohort(Db& db, std::int64_t video_seq);
 // After a snapshot taken at `changed_at` was written (nullopt: as SyncVideoCohort): only the day
 // rows from that snapshot's day on can change, so only those are rewritten.
 void SyncVideoAggregates(Db& db, std::int64_t video_seq, std::optional<Timestamp> changed_at);
+// After a project's (soft) deletion: its videos leave the organization's and their creators'
+// averages at once, not at the purge 30 days later.
+void RemoveProjectFromCohorts(Db& db, const std::string& org_id, const std::string& project_id);
 // After a change of the organization's timezone: every video's days and velocity are recomputed.
 void RebuildOrgCohorts(Db& db, const std::string& org_id);
 // Completes what imports deferred: rebuilds organizations marked cohort_rebuild and syncs videos

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/crypto.h"
+#include "store/sqlite/cohort_sync.h"
 #include "store/sqlite/json_equal.h"
 #include "store/sqlite/migrations.h"
 
@@ -425,6 +426,7 @@ Result<Project> SqliteStore::UpdateProject(const std::string& org_id, const std:
 Status SqliteStore::DeleteProject(const std::string& org_id, const std::string& id, Timestamp now) {
   return Guarded("delete project", [&]() -> Status {
     auto db = pool_.Acquire();
+    WriteTxn txn(*db);
     db->Prepare(
           "UPDATE projects SET deleted_at = ? WHERE id = ? AND org_id = ? AND deleted_at IS NULL")
         .Bind(1, now)
@@ -432,6 +434,8 @@ Status SqliteStore::DeleteProject(const std::string& org_id, const std::string& 
         .Bind(3, org_id)
         .Exec();
     if (db->Changes() == 0) return Error::NotFound("Project not found");
+    RemoveProjectFromCohorts(*db, org_id, id);
+    txn.Commit();
     return Status::Ok();
   });
 }

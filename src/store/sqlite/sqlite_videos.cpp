@@ -192,11 +192,14 @@ Result<std::vector<VideoHistory>> SqliteStore::CountedVideoHistories(
     auto db = pool_.AcquireRead();
     auto s = creator_id.empty()
                  ? db->Prepare(
-                       "SELECT seq, posted_at FROM videos WHERE org_id = ?1 AND tracking_status "
-                       "IN ('auto_tracked', 'included', 'direct_add') AND ?2 = ''")
+                       "SELECT v.seq, v.posted_at FROM videos v JOIN projects p ON p.id = "
+                       "v.project_id AND p.deleted_at IS NULL WHERE v.org_id = ?1 AND "
+                       "v.tracking_status IN ('auto_tracked', 'included', 'direct_add') AND ?2 = "
+                       "''")
                  : db->Prepare(
-                       "SELECT seq, posted_at FROM videos WHERE org_id = ?1 AND creator_id = ?2 "
-                       "AND tracking_status IN ('auto_tracked', 'included')");
+                       "SELECT v.seq, v.posted_at FROM videos v JOIN projects p ON p.id = "
+                       "v.project_id AND p.deleted_at IS NULL WHERE v.org_id = ?1 AND "
+                       "v.creator_id = ?2 AND v.tracking_status IN ('auto_tracked', 'included')");
     s.Bind(1, org_id).Bind(2, creator_id);
     std::vector<std::pair<std::int64_t, std::optional<Timestamp>>> videos;
     while (s.Step()) videos.emplace_back(s.Int(0), s.OptInt(1));

@@ -277,8 +277,9 @@ Result<VideoStatsSource> SqliteStore::ReadVideoStats(
     bool dirty = false;
     {
       auto v = db->Prepare(
-          "SELECT seq, creator_id, posted_at, cohort_dirty FROM videos "
-          "WHERE id = ?1 AND org_id = ?2");
+          "SELECT v.seq, v.creator_id, v.posted_at, v.cohort_dirty FROM videos v "
+          "JOIN projects p ON p.id = v.project_id AND p.deleted_at IS NULL "
+          "WHERE v.id = ?1 AND v.org_id = ?2");
       v.Bind(1, video_id).Bind(2, org_id);
       if (!v.Step()) return Error::NotFound("Video not found");
       seq = v.Int(0);
