@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  rapidjson-dev libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev libpq-dev
+  rapidjson-dev libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev libpq-dev libjemalloc-dev
   libspdlog-dev libcli11-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl python3
