@@ -134,16 +134,25 @@ void SyncVideoAggregates(Db& db, std::int64_t video_seq, std::optional<Timestamp
 
 void RemoveProjectFromCohorts(Db& db, const std::string& org_id, const std::string& project_id) {
   // The sums hold exactly the velocity rows of the videos in_cohort: take those of the project
-  // away set-wise, whatever its size. Each row counts twice, org-wide (creator '') and for its
-  // creator.
+  // away, org-wide and per creator, set-wise whatever the project's size. Two statements: one
+  // that counts each row twice (a join on a two-row table) took 40 % longer.
   db.Prepare(
         "INSERT INTO cohort_sums (org_id, creator_id, day_number, views_gained_sum, sample_size) "
-        "SELECT ?1, CASE s.per_creator WHEN 0 THEN '' ELSE v.cohort_creator_id END AS creator, "
-        "vv.day_number, -SUM(vv.views_gained), -COUNT(*) "
+        "SELECT ?1, '', vv.day_number, -SUM(vv.views_gained), -COUNT(*) FROM videos v "
+        "JOIN video_velocity vv ON vv.video_seq = v.seq "
+        "WHERE v.project_id = ?2 AND v.in_cohort = 1 GROUP BY vv.day_number "
+        "ON CONFLICT (org_id, creator_id, day_number) DO UPDATE SET "
+        "views_gained_sum = views_gained_sum + excluded.views_gained_sum, "
+        "sample_size = sample_size + excluded.sample_size")
+      .Bind(1, org_id)
+      .Bind(2, project_id)
+      .Exec();
+  db.Prepare(
+        "INSERT INTO cohort_sums (org_id, creator_id, day_number, views_gained_sum, sample_size) "
+        "SELECT ?1, v.cohort_creator_id, vv.day_number, -SUM(vv.views_gained), -COUNT(*) "
         "FROM videos v JOIN video_velocity vv ON vv.video_seq = v.seq "
-        "JOIN (SELECT 0 AS per_creator UNION ALL SELECT 1) s "
-        "ON s.per_creator = 0 OR v.cohort_creator_id IS NOT NULL "
-        "WHERE v.project_id = ?2 AND v.in_cohort = 1 GROUP BY creator, vv.day_number "
+        "WHERE v.project_id = ?2 AND v.in_cohort = 1 AND v.cohort_creator_id IS NOT NULL "
+        "GROUP BY v.cohort_creator_id, vv.day_number "
         "ON CONFLICT (org_id, creator_id, day_number) DO UPDATE SET "
         "views_gained_sum = views_gained_sum + excluded.views_gained_sum, "
         "sample_size = sample_size + excluded.sample_size")
