@@ -96,9 +96,10 @@ Response App::Dispatch(const Request& request) {
   const Route& route = *match.route;
   if (route.gone) return ErrorResponse({410, "gone", route.gone_message});
 
-  // A GET only reads: its key lookup and its answer share one read of the database.
+  // A GET only reads: its key lookup and its answer share one read of the database (a public
+  // route has no key to look up, so nothing to share).
   std::unique_ptr<Store::SharedRead> shared_read;
-  if (request.method == "GET") shared_read = store_.ShareReads();
+  if (request.method == "GET" && !route.is_public) shared_read = store_.ShareReads();
   std::optional<Principal> principal;
   if (!route.is_public) {
     auto who = auth_.Authenticate(request.Header("authorization"));

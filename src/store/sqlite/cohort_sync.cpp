@@ -14,6 +14,14 @@
 namespace goatherd::sqlite {
 namespace {
 
+// Adds rows (org_id, creator_id, day_number, views_gained_sum, sample_size), given by `rows`
+// (VALUES or a SELECT), to the running sums: every change to them is an addition of deltas.
+#define GOATHERD_ADD_TO_COHORT_SUMS(rows)                                                         \
+  "INSERT INTO cohort_sums (org_id, creator_id, day_number, views_gained_sum, sample_size) " rows \
+  " ON CONFLICT (org_id, creator_id, day_number) DO UPDATE SET "                                  \
+  "views_gained_sum = views_gained_sum + excluded.views_gained_sum, "                             \
+  "sample_size = sample_size + excluded.sample_size"
+
 bool CountsForCohort(const std::string& status) {
   return status == "auto_tracked" || status == "included" || status == "direct_add";
 }
@@ -21,11 +29,7 @@ bool CountsForCohort(const std::string& status) {
 void ApplyDeltas(Db& db, const std::string& org_id, const std::string& creator_id,
                  const std::vector<metrics::CohortDelta>& deltas) {
   for (const auto& d : deltas) {
-    db.Prepare(
-          "INSERT INTO cohort_sums (org_id, creator_id, day_number, views_gained_sum, "
-          "sample_size) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (org_id, creator_id, day_number) "
-          "DO UPDATE SET views_gained_sum = views_gained_sum + excluded.views_gained_sum, "
-          "sample_size = sample_size + excluded.sample_size")
+    db.Prepare(GOATHERD_ADD_TO_COHORT_SUMS("VALUES (?1, ?2, ?3, ?4, ?5)"))
         .Bind(1, org_id)
         .Bind(2, creator_id)
         .Bind(3, d.day_number)
@@ -136,26 +140,18 @@ void RemoveProjectFromCohorts(Db& db, const std::string& org_id, const std::stri
   // The sums hold exactly the velocity rows of the videos in_cohort: take those of the project
   // away, org-wide and per creator, set-wise whatever the project's size. Two statements: one
   // that counts each row twice (a join on a two-row table) took 40 % longer.
-  db.Prepare(
-        "INSERT INTO cohort_sums (org_id, creator_id, day_number, views_gained_sum, sample_size) "
-        "SELECT ?1, '', vv.day_number, -SUM(vv.views_gained), -COUNT(*) FROM videos v "
-        "JOIN video_velocity vv ON vv.video_seq = v.seq "
-        "WHERE v.project_id = ?2 AND v.in_cohort = 1 GROUP BY vv.day_number "
-        "ON CONFLICT (org_id, creator_id, day_number) DO UPDATE SET "
-        "views_gained_sum = views_gained_sum + excluded.views_gained_sum, "
-        "sample_size = sample_size + excluded.sample_size")
+  db.Prepare(GOATHERD_ADD_TO_COHORT_SUMS(
+                 "SELECT ?1, '', vv.day_number, -SUM(vv.views_gained), -COUNT(*) FROM videos v "
+                 "JOIN video_velocity vv ON vv.video_seq = v.seq "
+                 "WHERE v.project_id = ?2 AND v.in_cohort = 1 GROUP BY vv.day_number"))
       .Bind(1, org_id)
       .Bind(2, project_id)
       .Exec();
-  db.Prepare(
-        "INSERT INTO cohort_sums (org_id, creator_id, day_number, views_gained_sum, sample_size) "
-        "SELECT ?1, v.cohort_creator_id, vv.day_number, -SUM(vv.views_gained), -COUNT(*) "
-        "FROM videos v JOIN video_velocity vv ON vv.video_seq = v.seq "
-        "WHERE v.project_id = ?2 AND v.in_cohort = 1 AND v.cohort_creator_id IS NOT NULL "
-        "GROUP BY v.cohort_creator_id, vv.day_number "
-        "ON CONFLICT (org_id, creator_id, day_number) DO UPDATE SET "
-        "views_gained_sum = views_gained_sum + excluded.views_gained_sum, "
-        "sample_size = sample_size + excluded.sample_size")
+  db.Prepare(GOATHERD_ADD_TO_COHORT_SUMS(
+                 "SELECT ?1, v.cohort_creator_id, vv.day_number, -SUM(vv.views_gained), -COUNT(*) "
+                 "FROM videos v JOIN video_velocity vv ON vv.video_seq = v.seq "
+                 "WHERE v.project_id = ?2 AND v.in_cohort = 1 AND v.cohort_creator_id IS NOT NULL "
+                 "GROUP BY v.cohort_creator_id, vv.day_number"))
       .Bind(1, org_id)
       .Bind(2, project_id)
       .Exec();
